@@ -1,0 +1,82 @@
+import Dispatch
+import Glibc
+
+/// Finds the special tokens in a text (SPEC §2): leftmost occurrence first; at one position
+/// the longest token wins; the scan resumes after the token found.
+public struct SpecialTokenScanner: Sendable {
+    /// The tokens' bytes, longest first, so the first hit at a position is the longest.
+    private let tokens: [[UInt8]]
+    private let startsToken: [Bool]
+
+    public init(_ specialTokens: [String]) {
+        tokens = specialTokens.map { Array($0.utf8) }.filter { !$0.isEmpty }.sorted { $0.count > $1.count }
+        var starts = [Bool](repeating: false, count: 256)
+        for token in tokens { starts[Int(token[0])] = true }
+        startsToken = starts
+    }
+
+    public var isEmpty: Bool { tokens.isEmpty }
+
+    /// Byte ranges of the special tokens in `text`, in order, never overlapping.
+    ///
+    /// Candidates (the longest token at each position) are found in parallel chunks; one
+    /// serial pass then keeps each candidate that starts after the last one kept, which is
+    /// exactly the leftmost-first scan.
+    /// - Complexity: O(n · t) work for t tokens in the worst case, O(n) when hits are rare.
+    public func occurrences(in text: UnsafeBufferPointer<UInt8>, threads: Int) -> [Range<Int>] {
+        if tokens.isEmpty || text.isEmpty { return [] }
+        let chunkSize = 8 << 20
+        let chunkCount = (text.count + chunkSize - 1) / chunkSize
+        var perChunk = [[Range<Int>]](repeating: [], count: chunkCount)
+        if threads <= 1 || chunkCount == 1 {
+            for chunk in 0..<chunkCount {
+                perChunk[chunk] = candidates(in: text, from: chunk * chunkSize, to: min(text.count, (chunk + 1) * chunkSize))
+            }
+        } else {
+            perChunk.withUnsafeMutableBufferPointer { results in
+                // Each iteration writes its own element; `text` is only read.
+                nonisolated(unsafe) let results = results
+                nonisolated(unsafe) let text = text
+                DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+                    results[chunk] = candidates(
+                        in: text, from: chunk * chunkSize, to: min(text.count, (chunk + 1) * chunkSize))
+                }
+            }
+        }
+        var accepted: [Range<Int>] = []
+        var end = 0
+        for chunk in perChunk {
+            for candidate in chunk where candidate.lowerBound >= end {
+                accepted.append(candidate)
+                end = candidate.upperBound
+            }
+        }
+        return accepted
+    }
+
+    /// The longest token starting at each position of `start..<end` (it may run past `end`).
+    private func candidates(in text: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> [Range<Int>] {
+        var found: [Range<Int>] = []
+        guard let base = text.baseAddress else { return found }
+        var i = start
+        while i < end {
+            if startsToken[Int(base[i])], let length = longestToken(at: i, in: text) {
+                found.append(i..<(i + length))
+            }
+            i += 1
+        }
+        return found
+    }
+
+    @inline(__always)
+    private func longestToken(at position: Int, in text: UnsafeBufferPointer<UInt8>) -> Int? {
+        let remaining = text.count - position
+        for token in tokens where token.count <= remaining {
+            let equal = token.withUnsafeBufferPointer {
+                memcmp($0.baseAddress!, text.baseAddress! + position, token.count) == 0
+            }
+            if equal { return token.count }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,48 @@
+/// One unit of split+count work: a byte range of one input, cut without regard to words.
+/// `PieceSplitter` makes a cut anywhere give the same words as no cut.
+public struct WorkUnit: Sendable, Equatable {
+    public var file: Int
+    public var range: Range<Int>
+}
+
+/// The pieces (text between special tokens) of every input and the work units over them.
+public struct WorkPlan: Sendable {
+    /// Per input, the non-empty ranges between special tokens, in order.
+    public let pieces: [[Range<Int>]]
+    public let units: [WorkUnit]
+    /// Per input, the number of special-token occurrences found.
+    public let specialTokenCounts: [Int]
+
+    /// Plans `files`: finds the special tokens, then cuts each input every `shardBytes` bytes,
+    /// moving each cut forward to the start of a UTF-8 character.
+    /// - Complexity: O(total bytes / threads) for the token scan.
+    public init(files: [CorpusFile], specialTokens: SpecialTokenScanner, shardBytes: Int, threads: Int) {
+        var pieces: [[Range<Int>]] = []
+        var units: [WorkUnit] = []
+        var counts: [Int] = []
+        for (fileIndex, file) in files.enumerated() {
+            let text = file.bytes
+            let tokens = specialTokens.occurrences(in: text, threads: threads)
+            counts.append(tokens.count)
+            var filePieces: [Range<Int>] = []
+            var start = 0
+            for token in tokens {
+                if token.lowerBound > start { filePieces.append(start..<token.lowerBound) }
+                start = token.upperBound
+            }
+            if text.count > start { filePieces.append(start..<text.count) }
+            pieces.append(filePieces)
+
+            var cut = 0
+            while cut < text.count {
+                var next = cut + Swift.min(shardBytes, text.count - cut)
+                while next < text.count && text[next] & 0xC0 == 0x80 { next += 1 }
+                units.append(WorkUnit(file: fileIndex, range: cut..<next))
+                cut = next
+            }
+        }
+        self.pieces = pieces
+        self.units = units
+        self.specialTokenCounts = counts
+    }
+}

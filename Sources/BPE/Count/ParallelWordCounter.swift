@@ -1,0 +1,62 @@
+import Dispatch
+import Synchronization
+
+/// The split+count phase: `threads` Dispatch workers take work units from a shared counter,
+/// split each unit's pieces with their own `PatternMatcher` and count the words into their
+/// own `WordCountTable`. Nothing is shared per word: no lock, no atomic.
+public enum ParallelWordCounter {
+    /// One table per worker; their sum is the corpus's word counts.
+    /// - Complexity: O(total bytes) work; the regex dominates.
+    public static func count(
+        files: [CorpusFile], plan: WorkPlan, pattern: CompiledPattern, threads: Int
+    ) throws(TrainError) -> [WordCountTable] {
+        let workers = max(1, min(threads, plan.units.count))
+        let tables = (0..<workers).map { _ in WordCountTable() }
+        let nextUnit = Atomic<Int>(0)
+        let firstError = Mutex<TrainError?>(nil)
+
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let matcher = PatternMatcher(pattern)
+            let table = tables[worker]
+            while true {
+                let index = nextUnit.wrappingAdd(1, ordering: .relaxed).oldValue
+                if index >= plan.units.count { return }
+                let unit = plan.units[index]
+                do throws(TrainError) {
+                    try countUnit(unit, file: files[unit.file], pieces: plan.pieces[unit.file],
+                                  matcher: matcher, table: table)
+                } catch {
+                    firstError.withLock { if $0 == nil { $0 = error } }
+                    // Stop everyone: the result is an error anyway.
+                    nextUnit.store(plan.units.count, ordering: .relaxed)
+                    return
+                }
+            }
+        }
+        if let error = firstError.withLock({ $0 }) { throw error }
+        return tables
+    }
+
+    /// Counts the segments of every piece that overlaps `unit`.
+    static func countUnit(
+        _ unit: WorkUnit, file: CorpusFile, pieces: [Range<Int>],
+        matcher: PatternMatcher, table: WordCountTable
+    ) throws(TrainError) {
+        // First piece ending after the unit's start.
+        var low = 0
+        var high = pieces.count
+        while low < high {
+            let mid = (low + high) / 2
+            if pieces[mid].upperBound <= unit.range.lowerBound { low = mid + 1 } else { high = mid }
+        }
+        var index = low
+        while index < pieces.count && pieces[index].lowerBound < unit.range.upperBound {
+            let piece = pieces[index]
+            let subject = UnsafeBufferPointer(rebasing: file.bytes[piece])
+            let start = max(piece.lowerBound, unit.range.lowerBound) - piece.lowerBound
+            let end = min(piece.upperBound, unit.range.upperBound) - piece.lowerBound
+            try PieceSplitter.countSegment(piece: subject, start: start, end: end, matcher: matcher, table: table)
+            index += 1
+        }
+    }
+}

@@ -1,0 +1,112 @@
+/// Progress of a run, reported to the caller (the library itself never prints).
+public enum TrainingProgress: Sendable {
+    case phaseStarted(Phase)
+    /// Merges learned so far, of the number requested.
+    case merges(done: Int, of: Int)
+}
+
+/// `bpe train` as a library call: read, split+count, merge tables, init pairs, merge loop,
+/// write. Each phase is timed for `--profile` and `train.json`.
+public enum Training {
+    /// Trains per `configuration` and writes its output files.
+    public static func run(
+        _ configuration: TrainConfiguration,
+        progress: (@Sendable (TrainingProgress) -> Void)? = nil
+    ) throws(TrainError) -> TrainingOutcome {
+        let started = PhaseTimings.now()
+        var outcome = try learn(configuration, progress: progress)
+        progress?(.phaseStarted(.write))
+        let finished = outcome
+        var phases = outcome.phases
+        outcome.writtenFiles = try phases.measure(.write) { () throws(TrainError) -> [String] in
+            try OutputWriter.write(finished, configuration: configuration, startedAt: started)
+        }
+        outcome.phases = phases
+        outcome.wallSeconds = PhaseTimings.now() - started
+        outcome.peakRSSBytes = peakResidentBytes()
+        return outcome
+    }
+
+    /// Trains per `configuration` without writing anything (tests, benchmarks, and `run`).
+    public static func learn(
+        _ configuration: TrainConfiguration,
+        progress: (@Sendable (TrainingProgress) -> Void)? = nil
+    ) throws(TrainError) -> TrainingOutcome {
+        let started = PhaseTimings.now()
+        try configuration.validate()
+        let pattern = try CompiledPattern(configuration.resolvedPattern)
+        if configuration.formats.isEmpty == false {
+            try OutputWriter.checkWritable(prefix: configuration.output)
+        }
+        var phases = PhaseTimings()
+        let threads = configuration.threads
+
+        progress?(.phaseStarted(.read))
+        let (files, plan, repaired) = try phases.measure(.read) { () throws(TrainError) in
+            try readInputs(configuration)
+        }
+
+        progress?(.phaseStarted(.splitCount))
+        let tables = try phases.measure(.splitCount) { () throws(TrainError) in
+            try ParallelWordCounter.count(files: files, plan: plan, pattern: pattern, threads: threads)
+        }
+
+        progress?(.phaseStarted(.mergeTables))
+        let (wordCounts, words, uniqueWords) = phases.measure(.mergeTables) {
+            let merged = tables[0]
+            for table in tables.dropFirst() { merged.merge(table) }
+            var words: Int64 = 0
+            var unique = 0
+            merged.forEach { _, count in
+                words += count
+                unique += 1
+            }
+            return (merged, words, unique)
+        }
+
+        progress?(.phaseStarted(.initPairs))
+        let trainer = phases.measure(.initPairs) {
+            let trainer = MergeTrainer(wordCounts: wordCounts)
+            trainer.countInitialPairs(maxTokenLength: configuration.maxTokenLength)
+            return trainer
+        }
+
+        progress?(.phaseStarted(.mergeLoop))
+        let requested = configuration.mergeCount
+        phases.measure(.mergeLoop) {
+            trainer.learn(
+                mergeCount: requested, minFrequency: configuration.minFrequency,
+                maxTokenLength: configuration.maxTokenLength,
+                progress: progress.map { report in { report(.merges(done: $0, of: requested)) } })
+        }
+
+        let corpus = CorpusStatistics(
+            bytes: files.reduce(0) { $0 + $1.bytes.count }, words: words, uniqueWords: uniqueWords,
+            specialTokenOccurrences: plan.specialTokenCounts.reduce(0, +), repairedInputs: repaired)
+        return TrainingOutcome(
+            vocabulary: trainer.result(specialTokens: configuration.specialTokens),
+            corpus: corpus, phases: phases, wallSeconds: PhaseTimings.now() - started,
+            peakRSSBytes: peakResidentBytes(), writtenFiles: [], requestedMerges: requested)
+    }
+
+    /// Maps and validates every input (repairing it if asked), then plans the work units.
+    static func readInputs(
+        _ configuration: TrainConfiguration
+    ) throws(TrainError) -> ([CorpusFile], WorkPlan, Int) {
+        var files: [CorpusFile] = []
+        var repaired = 0
+        for path in configuration.inputs {
+            var file = try CorpusFile.open(path)
+            if let offset = UTF8Validation.firstInvalidOffset(in: file.bytes, threads: configuration.threads) {
+                guard configuration.invalidUTF8 == .replace else { throw .invalidUTF8(path: path, offset: offset) }
+                file = CorpusFile.inMemory(UTF8Validation.repaired(file.bytes), path: path)
+                repaired += 1
+            }
+            files.append(file)
+        }
+        let plan = WorkPlan(
+            files: files, specialTokens: SpecialTokenScanner(configuration.specialTokens),
+            shardBytes: configuration.shardBytes, threads: configuration.threads)
+        return (files, plan, repaired)
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct BPECommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bpe",
+        abstract: "Train byte-level BPE tokenizers, fast, on all cores.",
+        subcommands: [TrainCommand.self]
+    )
+}
