@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+@testable import BPE
+
+/// The CS336 assignment 1 reference: 243 merges on `corpus.en` with the GPT-2 pattern,
+/// vocabulary 500 and `<|endoftext|>`. A missing fixture is a failure, never a skip.
+@Suite struct CS336FixtureTests {
+    static var fixtureDirectory: String {
+        if let override = ProcessInfo.processInfo.environment["BPE_FIXTURES"] { return "\(override)/cs336" }
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        return repository.deletingLastPathComponent().appendingPathComponent("shared/fixtures/cs336").path
+    }
+
+    @Test func reproducesTheReferenceMergesExactly() throws {
+        let directory = Self.fixtureDirectory
+        let mergesPath = "\(directory)/train-bpe-reference-merges.txt"
+        guard let reference = try? String(contentsOfFile: mergesPath, encoding: .utf8) else {
+            Issue.record("CS336 fixture missing at \(mergesPath); set BPE_FIXTURES to the fixtures folder")
+            return
+        }
+        let output = try TemporaryDirectory()
+        defer { output.remove() }
+        for threads in [1, 2] {
+            for shardBytes in [1 << 20, 997] {
+                var configuration = TrainConfiguration(inputs: ["\(directory)/corpus.en"], vocabSize: 500)
+                configuration.pattern = "gpt2"
+                configuration.specialTokens = ["<|endoftext|>"]
+                configuration.threads = threads
+                configuration.shardBytes = shardBytes
+                configuration.output = "\(output.path)/cs336"
+                let vocabulary = try Training.learn(configuration).vocabulary
+                let ours = vocabulary.mergedPairs.map { "\(GPT2Alphabet.encode($0.0)) \(GPT2Alphabet.encode($0.1))" }
+                let expected = reference.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+                #expect(expected.count == 243)
+                #expect(ours == expected, "threads \(threads), shard \(shardBytes)")
+            }
+        }
+    }
+
+    @Test func vocabularyHoldsTheReferenceTokens() throws {
+        let directory = Self.fixtureDirectory
+        guard let data = FileManager.default.contents(atPath: "\(directory)/train-bpe-reference-vocab.json"),
+              let json = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else {
+            Issue.record("CS336 vocabulary fixture missing in \(directory)")
+            return
+        }
+        let output = try TemporaryDirectory()
+        defer { output.remove() }
+        var configuration = TrainConfiguration(inputs: ["\(directory)/corpus.en"], vocabSize: 500)
+        configuration.pattern = "gpt2"
+        configuration.specialTokens = ["<|endoftext|>"]
+        configuration.output = "\(output.path)/cs336"
+        let vocabulary = try Training.learn(configuration).vocabulary
+        var ours = Set(vocabulary.tokens.map { GPT2Alphabet.encode($0) })
+        ours.insert("<|endoftext|>")
+        let expected = Set(json.keys)
+        #expect(ours.subtracting(expected).sorted() == [], "tokens we made that CS336 did not")
+        #expect(expected.subtracting(ours).sorted() == [], "tokens CS336 made that we did not")
+    }
+}
+
+/// GPT-2's byte-to-unicode alphabet (`bytes_to_unicode` in GPT-2's encoder.py).
+enum GPT2Alphabet {
+    static let table: [Character] = {
+        var printable = Array(33...126) + Array(161...172) + Array(174...255)
+        var codepoints = printable
+        var extra = 0
+        for byte in 0..<256 where !printable.contains(byte) {
+            printable.append(byte)
+            codepoints.append(256 + extra)
+            extra += 1
+        }
+        var table = [Character](repeating: " ", count: 256)
+        for (byte, codepoint) in zip(printable, codepoints) {
+            table[byte] = Character(Unicode.Scalar(UInt32(codepoint))!)
+        }
+        return table
+    }()
+
+    static func encode(_ bytes: [UInt8]) -> String { String(bytes.map { table[Int($0)] }) }
+}

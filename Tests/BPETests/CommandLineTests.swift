@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+@testable import BPE
+
+/// SPEC §1 and §7 as seen from the shell: exit codes, one-line errors, and never an output
+/// file left behind by a failed run.
+@Suite struct CommandLineTests {
+    /// Runs `bpe train ARGS` in a fresh directory holding `good.txt` and `bad.txt`; checks the
+    /// exit code, and for code 1 that stderr is one `error:` line containing `message`; then
+    /// checks that nothing but the inputs is left in the directory.
+    func expectFailure(
+        _ arguments: [String], status: Int32, message: String? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write(Array("hello world, hello there. hello again!\n".utf8), to: "good.txt")
+        try directory.write([0x68, 0x69, 0x20, 0x61, 0x62, 0xC3, 0x28, 0x0A], to: "bad.txt")
+        let result = try BPECommandRunner.run(["train"] + arguments, in: directory.path)
+        #expect(result.status == status, "\(result.standardError)", sourceLocation: sourceLocation)
+        if status == 1 {
+            let text = result.standardError.trimmingCharacters(in: .newlines)
+            #expect(text.hasPrefix("error: "), "\(text)", sourceLocation: sourceLocation)
+            #expect(!text.contains("\n"), "not one line: \(text)", sourceLocation: sourceLocation)
+            if let message { #expect(text.contains(message), "\(text)", sourceLocation: sourceLocation) }
+        }
+        #expect(directory.contents() == ["bad.txt", "good.txt"], sourceLocation: sourceLocation)
+    }
+
+    @Test func missingInputFileIsAnError() throws {
+        try expectFailure(["--input", "nope.txt", "--vocab-size", "300"], status: 1,
+                          message: "cannot read 'nope.txt': No such file or directory")
+    }
+
+    @Test func directoryAsInputIsAnError() throws {
+        try expectFailure(["--input", ".", "--vocab-size", "300"], status: 1, message: "it is a directory")
+    }
+
+    @Test func invalidUTF8NamesFileAndOffset() throws {
+        try expectFailure(["--input", "good.txt", "--input", "bad.txt", "--vocab-size", "300"], status: 1,
+                          message: "invalid UTF-8 in 'bad.txt' at byte offset 5")
+    }
+
+    @Test func patternThatDoesNotCompileNamesPCRE2sMessageAndOffset() throws {
+        try expectFailure(["--input", "good.txt", "--vocab-size", "300", "--pattern", "a(b"], status: 1,
+                          message: "missing closing parenthesis at pattern offset 3")
+    }
+
+    @Test func vocabularyTooSmallForBytesAndSpecialTokens() throws {
+        try expectFailure(["--input", "good.txt", "--vocab-size", "256", "--special-token", "<s>"], status: 1,
+                          message: "--vocab-size 256 is too small: it must be at least 257")
+    }
+
+    @Test func unwritableOutputFailsBeforeTraining() throws {
+        try expectFailure(["--input", "good.txt", "--vocab-size", "300", "--output", "missing-dir/tok"], status: 1,
+                          message: "cannot write 'missing-dir/tok.*'")
+        try expectFailure(["--input", "good.txt", "--vocab-size", "300", "--output", "good.txt/tok"], status: 1,
+                          message: "cannot write")
+    }
+
+    @Test func badValuesExitWithOne() throws {
+        try expectFailure(["--input", "good.txt", "--vocab-size", "300", "--threads", "0"], status: 1, message: "--threads")
+        try expectFailure(["--input", "good.txt", "--vocab-size", "300", "--shard-bytes", "0"], status: 1, message: "--shard-bytes")
+        try expectFailure(["--input", "good.txt", "--vocab-size", "300", "--format", "xml"], status: 1, message: "'xml'")
+        try expectFailure(["--input", "good.txt", "--vocab-size", "300", "--invalid-utf8", "skip"], status: 1, message: "--invalid-utf8")
+        try expectFailure(["--input", "good.txt", "--vocab-size", "300", "--min-frequency=-1"], status: 1, message: "--min-frequency")
+        try expectFailure(["--input", "good.txt", "--vocab-size", "300", "--max-token-length", "0"], status: 1, message: "--max-token-length")
+        try expectFailure(["--input", "good.txt", "--vocab-size", "300", "--special-token", "<s>", "--special-token", "<s>"],
+                          status: 1, message: "given twice")
+    }
+
+    @Test func unparsableCommandLinesExitWithUsageCode() throws {
+        try expectFailure(["--input", "good.txt", "--vocab-size", "300", "--frobnicate"], status: 64)
+        try expectFailure(["--input", "good.txt", "--vocab-size"], status: 64)
+        try expectFailure(["--input", "good.txt", "--vocab-size", "many"], status: 64)
+        try expectFailure(["--vocab-size", "300"], status: 64)
+        try expectFailure(["--input", "good.txt"], status: 64)
+    }
+
+    @Test func emptyCorpusTrainsNoMergesAndSaysSo() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write([], to: "empty.txt")
+        let result = try BPECommandRunner.run(["train", "--input", "empty.txt", "--vocab-size", "300"], in: directory.path)
+        #expect(result.status == 0)
+        #expect(result.standardError.contains("note: learned 0 of 44 merges"))
+        let model = try String(contentsOfFile: "\(directory.path)/tokenizer.model", encoding: .utf8)
+        #expect(model.split(separator: "\n").count == 3)
+    }
+
+    @Test func standardInputAndReplaceModeTrain() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let text: [UInt8] = Array("ab ab ab ab \u{FFFD}\u{FFFD}".utf8)
+        let invalid: [UInt8] = Array("ab ab ab ab ".utf8) + [0xFF, 0xFE]
+        let fromStdin = try BPECommandRunner.run(
+            ["train", "--input", "-", "--vocab-size", "260", "--invalid-utf8", "replace", "--output", "a", "--quiet"],
+            standardInput: invalid, in: directory.path)
+        #expect(fromStdin.status == 0, "\(fromStdin.standardError)")
+        #expect(fromStdin.standardError.isEmpty)
+        try directory.write(text, to: "clean.txt")
+        let fromFile = try BPECommandRunner.run(
+            ["train", "--input", "clean.txt", "--vocab-size", "260", "--output", "b", "--quiet"], in: directory.path)
+        #expect(fromFile.status == 0)
+        let a = try String(contentsOfFile: "\(directory.path)/a.model", encoding: .utf8)
+        let b = try String(contentsOfFile: "\(directory.path)/b.model", encoding: .utf8)
+        #expect(a == b)
+        #expect(a.split(separator: "\n").count > 3)
+    }
+
+    @Test func profilePrintsEveryPhase() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write(Array(String(repeating: "the cat sat on the mat. ", count: 200).utf8), to: "c.txt")
+        let result = try BPECommandRunner.run(
+            ["train", "--input", "c.txt", "--vocab-size", "280", "--profile"], in: directory.path)
+        #expect(result.status == 0)
+        for label in ["read", "split+count", "merge tables", "init pairs", "merge loop", "write", "peak RSS"] {
+            #expect(result.standardError.contains(label), "\(label)")
+        }
+        #expect(directory.contents() == ["c.txt", "tokenizer.model", "tokenizer.tiktoken", "tokenizer.train.json", "tokenizer.vocab"])
+    }
+}

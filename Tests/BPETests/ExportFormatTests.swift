@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+@testable import BPE
+
+/// SPEC §5 and §6: layout and the bytes of each file format.
+@Suite struct ExportFormatTests {
+    static let vocabulary = TrainedVocabulary(
+        tokens: (0..<256).map { [UInt8($0)] } + [[0x20, 0x74], [0x0A, 0x0A], [0x20, 0x74, 0x0A, 0x0A]],
+        merges: [Merge(32, 116), Merge(10, 10), Merge(256, 257)],
+        specialTokens: ["<|endoftext|>", "<|pad|>"])
+
+    @Test func specialTokensFollowTheLastMerge() {
+        #expect(Self.vocabulary.specialTokenID(0) == 259)
+        #expect(Self.vocabulary.specialTokenID(1) == 260)
+        #expect(Self.vocabulary.size == 261)
+    }
+
+    @Test func tiktokenLinesAreBase64AndRank() {
+        let lines = String(decoding: TiktokenFormat.render(Self.vocabulary), as: UTF8.self).split(separator: "\n")
+        #expect(lines.count == 259)
+        #expect(lines[0] == "AA== 0")
+        #expect(lines[65] == "QQ== 65")
+        #expect(lines[258] == "IHQKCg== 258")
+    }
+
+    @Test func minbpeModelMatchesMinbpesSave() {
+        let model = String(decoding: MinbpeFormat.model(Self.vocabulary, pattern: "P"), as: UTF8.self)
+        #expect(model == "minbpe v1\nP\n2\n<|endoftext|> 259\n<|pad|> 260\n32 116\n10 10\n256 257\n")
+    }
+
+    @Test func minbpeVocabEscapesControlCharacters() {
+        let lines = String(decoding: MinbpeFormat.vocab(Self.vocabulary), as: UTF8.self)
+            .split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines[10] == "[\\u000a] 10")
+        #expect(lines[65] == "[A] 65")
+        #expect(lines[200] == "[\u{FFFD}] 200")
+        #expect(lines[256] == "[ ][t] -> [ t] 256")
+        #expect(lines[258] == "[ t][\\u000a\\u000a] -> [ t\\u000a\\u000a] 258")
+        #expect(lines[259] == "[<|endoftext|>] 259")
+        #expect(lines[260] == "[<|pad|>] 260")
+        #expect(TokenRendering.render(Array("\u{200B}x\u{7F}".utf8)) == "\\u200bx\\u007f")
+    }
+
+    @Test func atomicWriteLeavesNothingWhenAnyFileFails() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        #expect(throws: TrainError.self) {
+            try AtomicFileSet.write([
+                (path: "\(directory.path)/first.txt", contents: Array("one".utf8)),
+                (path: "\(directory.path)/no-such-dir/second.txt", contents: Array("two".utf8)),
+            ])
+        }
+        #expect(directory.contents() == [])
+    }
+
+    @Test func trainReportHasTheSpecKeys() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let input = try directory.write(Array("low lower lowest low low".utf8), to: "in.txt")
+        var configuration = TrainConfiguration(inputs: [input], vocabSize: 262)
+        configuration.specialTokens = ["<|endoftext|>"]
+        configuration.output = "\(directory.path)/tok"
+        let outcome = try Training.run(configuration)
+        let data = try #require(FileManager.default.contents(atPath: "\(directory.path)/tok.train.json"))
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        for key in ["pattern", "special_tokens", "settings", "corpus", "merges", "phases", "wall_seconds", "peak_rss_bytes"] {
+            #expect(json[key] != nil, "\(key)")
+        }
+        let phases = try #require(json["phases"] as? [String: Double])
+        #expect(Set(phases.keys) == ["read", "split_count", "merge_tables", "init_pairs", "merge_loop", "write"])
+        let corpus = try #require(json["corpus"] as? [String: Int])
+        #expect(corpus["bytes"] == 24)
+        #expect(corpus["words"] == 5)
+        #expect(corpus["unique_words"] == 4)  // "low", " lower", " lowest", " low"
+        #expect(json["merges"] as? Int == outcome.vocabulary.merges.count)
+        #expect((json["special_tokens"] as? [String: Int])?["<|endoftext|>"] == 256 + outcome.vocabulary.merges.count)
+        #expect(json["pattern"] as? String == SplitPattern.gpt4.regex)
+    }
+}

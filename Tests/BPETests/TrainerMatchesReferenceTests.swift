@@ -1,0 +1,81 @@
+import Testing
+@testable import BPE
+
+/// SPEC §4 and §7: every trainer path gives the reference trainer's merges, byte for byte,
+/// at every thread count and shard size, on many generated corpora.
+@Suite struct TrainerMatchesReferenceTests {
+    static let patterns = ["gpt4", "gpt2", "o200k"]
+
+    @Test(arguments: CorpusGenerator.Kind.allCases, [1, 2, 3] as [UInt64])
+    func fastMergesEqualReferenceMerges(kind: CorpusGenerator.Kind, seed: UInt64) throws {
+        var generator = CorpusGenerator(seed: seed &* 1000 &+ UInt64(CorpusGenerator.Kind.allCases.firstIndex(of: kind)!))
+        let text = Array(generator.text(kind, size: 2500).utf8)
+        let pattern = Self.patterns[Int(seed) % 3]
+        let specials = (kind == .specialGlued || seed == 2) ? CorpusGenerator.specialTokens : []
+        let minFrequency = seed == 3 ? 1 : 2
+        let maxTokenLength: Int? = seed == 2 ? 5 : nil
+        let mergeCount = 120
+
+        let words = try ReferenceTrainer.words(of: text, specialTokens: specials, pattern: SplitPattern.resolve(pattern))
+        let expected = ReferenceTrainer.train(
+            words: words, mergeCount: mergeCount, minFrequency: minFrequency, maxTokenLength: maxTokenLength)
+
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let input = try directory.write(text, to: "corpus.txt")
+        for threads in [1, 2, 4] {
+            for shardBytes in [1 << 20, 1, 7, 64] {
+                var configuration = TrainConfiguration(
+                    inputs: [input], vocabSize: 256 + mergeCount + specials.count)
+                configuration.pattern = pattern
+                configuration.specialTokens = specials
+                configuration.minFrequency = minFrequency
+                configuration.maxTokenLength = maxTokenLength
+                configuration.threads = threads
+                configuration.shardBytes = shardBytes
+                configuration.output = "\(directory.path)/out"
+                let outcome = try Training.learn(configuration)
+                #expect(outcome.vocabulary.merges == expected, "threads \(threads), shard \(shardBytes)")
+                #expect(outcome.corpus.uniqueWords == words.count, "threads \(threads), shard \(shardBytes)")
+                #expect(outcome.corpus.words == Int64(words.values.reduce(0, +)))
+            }
+        }
+    }
+
+    /// A cut anywhere inside a long piece changes no word: every shard size from 1 to 40 bytes
+    /// over text full of the constructs that look across a cut (`\s+(?!\S)`, `\p{N}{1,3}`).
+    @Test(arguments: ["gpt4", "gpt2", "o200k"])
+    func shardCutsNeverChangeWords(pattern: String) throws {
+        var generator = CorpusGenerator(seed: 99)
+        var text: [UInt8] = []
+        for kind in [CorpusGenerator.Kind.longRuns, .whitespaceMix, .code, .multilingual] {
+            text += Array(generator.text(kind, size: 600).utf8)
+        }
+        let expected = try ReferenceTrainer.words(of: text, specialTokens: [], pattern: SplitPattern.resolve(pattern))
+        let file = CorpusFile.inMemory(text, path: "generated")
+        let compiled = try CompiledPattern(SplitPattern.resolve(pattern))
+        for shardBytes in 1...40 {
+            let plan = WorkPlan(files: [file], specialTokens: SpecialTokenScanner([]), shardBytes: shardBytes, threads: 2)
+            let tables = try ParallelWordCounter.count(files: [file], plan: plan, pattern: compiled, threads: 2)
+            for table in tables.dropFirst() { tables[0].merge(table) }
+            var counted: [[UInt8]: Int] = [:]
+            tables[0].forEach { word, count in counted[Array(word)] = Int(count) }
+            #expect(counted == expected, "shard \(shardBytes)")
+        }
+    }
+
+    @Test func repeatedCharacterRunsCountOverlappingPairs() throws {
+        // `aaa` holds (a, a) twice; `aaaa` merges to `aa aa`, not `aa a a`.
+        let words: [[UInt8]: Int] = [Array("aaaa".utf8): 3, Array("aaa".utf8): 1]
+        let expected = ReferenceTrainer.train(words: words, mergeCount: 5, minFrequency: 1)
+        #expect(expected.first == Merge(97, 97))
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let input = try directory.write(Array("aaaa aaaa aaaa aaa".utf8), to: "runs.txt")
+        var configuration = TrainConfiguration(inputs: [input], vocabSize: 256 + 5)
+        configuration.pattern = #"[a-z]+"#
+        configuration.minFrequency = 1
+        configuration.output = "\(directory.path)/out"
+        #expect(try Training.learn(configuration).vocabulary.merges == expected)
+    }
+}
