@@ -120,4 +120,17 @@ import Testing
         }
         #expect(directory.contents() == ["c.txt", "tokenizer.model", "tokenizer.tiktoken", "tokenizer.train.json", "tokenizer.vocab"])
     }
+
+    @Test func executableUsesJemallocAndPCRE2() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/ldd")
+        process.arguments = [BPECommandRunner.executable]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(output.contains("libjemalloc"))
+        #expect(output.contains("libpcre2-8"))
+    }
 }

@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""Export check, run by Scripts/test: trains on the sample corpus with each split preset and
+checks that the files load where users will load them.
+
+- PREFIX.tiktoken loads with tiktoken.load.load_tiktoken_bpe; ranks are 0..n-1.
+- A tiktoken.Encoding built from it with the pattern and special tokens of PREFIX.train.json
+  round-trips text (code, multilingual, emoji, whitespace runs, special tokens).
+- PREFIX.model, read exactly as minbpe's RegexTokenizer.load reads it, rebuilds the same bytes
+  for every rank, and carries the same pattern and special tokens.
+- PREFIX.vocab has one line per id, special tokens included.
+
+Usage: check_exports.py PATH/TO/bpe
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import tiktoken
+from tiktoken.load import load_tiktoken_bpe
+
+REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CORPUS = os.path.join(REPOSITORY, "Samples", "licenses.txt")
+SPECIAL_TOKENS = ["<|endoftext|>", "<|pad|>"]
+VOCAB_SIZE = 1200
+
+SAMPLES = [
+    "Hello, world! Don't panic: it's 42.\n",
+    "def f(x):\n    return x ** 2  # square\n\n\tindented\ttabs\r\nwindows line\r\n",
+    "Le cœur a ses raisons. Это пример. 猫はマットの上に座った。 안녕하세요 مرحبا بالعالم",
+    "emoji 🙂👍🏽🇫🇷 and e\u0301te\u0301 vs \u00e9t\u00e9",
+    "     many     spaces    \n\n\n   \t  ",
+    "first document<|endoftext|>second document<|pad|>",
+    "",
+]
+
+
+def minbpe_load(model_file):
+    """minbpe's RegexTokenizer.load, line for line (minbpe/base.py)."""
+    merges = {}
+    special_tokens = {}
+    idx = 256
+    with open(model_file, "r", encoding="utf-8") as f:
+        version = f.readline().strip()
+        assert version == "minbpe v1", version
+        pattern = f.readline().strip()
+        num_special = int(f.readline().strip())
+        for _ in range(num_special):
+            special, special_idx = f.readline().strip().split()
+            special_tokens[special] = int(special_idx)
+        for line in f:
+            idx1, idx2 = map(int, line.split())
+            merges[(idx1, idx2)] = idx
+            idx += 1
+    vocab = {i: bytes([i]) for i in range(256)}
+    for (p0, p1), i in merges.items():
+        vocab[i] = vocab[p0] + vocab[p1]
+    return pattern, special_tokens, merges, vocab
+
+
+def check(bpe, prefix, preset, failures):
+    subprocess.run(
+        [bpe, "train", "--input", CORPUS, "--vocab-size", str(VOCAB_SIZE), "--pattern", preset,
+         "--output", prefix, "--quiet"]
+        + [arg for token in SPECIAL_TOKENS for arg in ("--special-token", token)],
+        check=True,
+    )
+
+    def expect(condition, what):
+        if not condition:
+            failures.append(f"{preset}: {what}")
+
+    with open(prefix + ".train.json", encoding="utf-8") as f:
+        report = json.load(f)
+    ranks = load_tiktoken_bpe(prefix + ".tiktoken")
+    expect(sorted(ranks.values()) == list(range(len(ranks))), "ranks are not 0..n-1")
+    expect(len(ranks) + len(SPECIAL_TOKENS) == VOCAB_SIZE, f"{len(ranks)} ranks for vocabulary {VOCAB_SIZE}")
+
+    pattern, special_tokens, merges, vocab = minbpe_load(prefix + ".model")
+    by_rank = {rank: token for token, rank in ranks.items()}
+    expect(len(merges) == report["merges"], "merge count differs from train.json")
+    expect(all(vocab[i] == by_rank.get(i) for i in vocab), "minbpe merges and tiktoken ranks disagree")
+    expect(pattern == report["pattern"], "pattern differs between .model and train.json")
+    expect(special_tokens == report["special_tokens"], "special tokens differ between .model and train.json")
+    expect(list(special_tokens.values()) == list(range(len(ranks), len(ranks) + len(SPECIAL_TOKENS))),
+           "special tokens do not follow the last merge")
+
+    with open(prefix + ".vocab", encoding="utf-8") as f:
+        vocab_lines = f.read().splitlines()
+    expect(len(vocab_lines) == VOCAB_SIZE, f".vocab has {len(vocab_lines)} lines")
+    expect(vocab_lines[-1] == f"[<|pad|>] {VOCAB_SIZE - 1}", f".vocab ends with {vocab_lines[-1]!r}")
+
+    encoding = tiktoken.Encoding(
+        name=f"swift-bpe-{preset}", pat_str=report["pattern"], mergeable_ranks=ranks,
+        special_tokens=report["special_tokens"])
+    full_vocab = dict(vocab)
+    full_vocab.update({i: token.encode("utf-8") for token, i in special_tokens.items()})
+    with open(CORPUS, encoding="utf-8") as f:
+        corpus_head = f.read(20000)
+    for text in SAMPLES + [corpus_head]:
+        ids = encoding.encode(text, allowed_special="all")
+        expect(encoding.decode(ids) == text, f"round trip failed for {text[:40]!r}")
+        expect(b"".join(full_vocab[i] for i in ids) == text.encode("utf-8"),
+               f"minbpe's vocabulary does not decode tiktoken's ids for {text[:40]!r}")
+    ids = encoding.encode("a<|endoftext|>b", allowed_special="all")
+    expect(report["special_tokens"]["<|endoftext|>"] in ids, "special token not encoded to its id")
+    compression = len(corpus_head.encode("utf-8")) / max(1, len(encoding.encode_ordinary(corpus_head)))
+    expect(compression > 2.5, f"only {compression:.2f} bytes per token on the training text")
+    return compression
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    bpe = os.path.abspath(sys.argv[1])
+    failures = []
+    with tempfile.TemporaryDirectory() as directory:
+        for preset in ["gpt4", "gpt2", "o200k"]:
+            compression = check(bpe, os.path.join(directory, preset), preset, failures)
+            print(f"export check {preset}: tiktoken and minbpe agree, {compression:.2f} bytes/token")
+    if failures:
+        for failure in failures:
+            print("FAIL", failure, file=sys.stderr)
+        sys.exit(1)
+    print("export check passed")
+
+
+if __name__ == "__main__":
+    main()
