@@ -65,8 +65,8 @@ public enum Training {
         }
 
         progress?(.phaseStarted(.initPairs))
-        let trainer = phases.measure(.initPairs) {
-            let trainer = MergeTrainer(wordCounts: wordCounts)
+        var trainer = phases.measure(.initPairs) {
+            var trainer = MergeTrainer(wordCounts: wordCounts)
             trainer.countInitialPairs(maxTokenLength: configuration.maxTokenLength)
             return trainer
         }

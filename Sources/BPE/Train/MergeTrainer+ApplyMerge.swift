@@ -7,7 +7,7 @@ extension MergeTrainer {
     /// Using the rewritten previous token makes chains like `a b a b` and `a a a a` exact.
     /// - Complexity: O(length of the word).
     @inline(__always)
-    func applyMerge(left: UInt32, right: UInt32, into newToken: UInt32, word: Int) {
+    mutating func applyMerge(left: UInt32, right: UInt32, into newToken: UInt32, word: Int) {
         let start = wordStart[word]
         let length = Int(wordLength[word])
         let weight = wordCount[word]

@@ -1,6 +1,7 @@
 import HeapModule
 
 /// Learns merges from word counts with incremental pair counts and a priority heap.
+/// A struct, so the hot loops' accesses are checked for exclusivity at compile time, not at run time.
 ///
 /// Words are arrays of token ids stored back to back in `tokens`. For every pair the trainer
 /// keeps its count and the words it was seen in. A merge rewrites only the words listed for
@@ -11,7 +12,7 @@ import HeapModule
 /// whose stored count is at least its true count. Counts of existing pairs only fall (a
 /// merge creates pairs only with its new token), so when the top entry's stored count equals
 /// its true count it is the true maximum; otherwise it is pushed back with its true count.
-final class MergeTrainer {
+struct MergeTrainer {
     let vocabulary = TokenVocabulary()
 
     // Words: tokens[wordStart[w] ..< wordStart[w] + wordLength[w]], weighted by wordCount[w].
@@ -52,7 +53,7 @@ final class MergeTrainer {
 
     /// The id of pair (left, right), created with count 0 if new.
     @inline(__always)
-    func pairID(_ left: UInt32, _ right: UInt32) -> Int32 {
+    mutating func pairID(_ left: UInt32, _ right: UInt32) -> Int32 {
         let key = Self.key(left, right)
         if let id = pairIDs[key] { return id }
         let id = Int32(pairCount.count)
@@ -67,7 +68,7 @@ final class MergeTrainer {
 
     /// Adds `delta` to a pair's count and, when asked, lists `word` among its words.
     @inline(__always)
-    func addToPair(_ left: UInt32, _ right: UInt32, _ delta: Int64, listing word: UInt32? = nil) {
+    mutating func addToPair(_ left: UInt32, _ right: UInt32, _ delta: Int64, listing word: UInt32? = nil) {
         let id = Int(pairID(left, right))
         pairCount[id] += delta
         if let word, pairLastWord[id] != word {
@@ -78,7 +79,7 @@ final class MergeTrainer {
 
     /// Counts every adjacent pair of every word once and fills the heap.
     /// - Complexity: O(total tokens) dictionary operations, then O(pairs) to heapify.
-    func countInitialPairs(maxTokenLength: Int?) {
+    mutating func countInitialPairs(maxTokenLength: Int?) {
         for w in 0..<wordCount.count {
             let start = wordStart[w]
             let count = wordCount[w]
@@ -108,7 +109,7 @@ final class MergeTrainer {
     /// merges done, every few hundred merges.
     /// - Complexity: per merge, O(log heap) per entry popped plus the length of the words
     ///   that held the pair.
-    func learn(
+    mutating func learn(
         mergeCount: Int, minFrequency: Int, maxTokenLength: Int?,
         progress: ((Int) -> Void)? = nil
     ) {
