@@ -85,6 +85,8 @@ struct TrainCommand: ParsableCommand {
         return { event in
             switch event {
             case let .phaseStarted(phase): ProgressLine.show("\(phase.label)…")
+            case let .bytes(done, total):
+                ProgressLine.show("split+count: \(done * 100 / max(1, total))% of \(total / 1_000_000) MB")
             case let .merges(done, total): ProgressLine.show("merge loop: \(done) / \(total) merges")
             }
         }

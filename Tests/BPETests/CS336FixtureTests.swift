@@ -5,11 +5,18 @@ import Testing
 /// The CS336 assignment 1 reference: 243 merges on `corpus.en` with the GPT-2 pattern,
 /// vocabulary 500 and `<|endoftext|>`. A missing fixture is a failure, never a skip.
 @Suite struct CS336FixtureTests {
+    /// `$BPE_FIXTURES/cs336`, else the first `shared/fixtures/cs336` found beside the
+    /// repository or beside one of its ancestors (the layout CI and sessions use).
     static var fixtureDirectory: String {
         if let override = ProcessInfo.processInfo.environment["BPE_FIXTURES"] { return "\(override)/cs336" }
-        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
-        return repository.deletingLastPathComponent().appendingPathComponent("shared/fixtures/cs336").path
+        while directory.path != "/" {
+            let candidate = directory.deletingLastPathComponent().appendingPathComponent("shared/fixtures/cs336")
+            if FileManager.default.fileExists(atPath: candidate.path) { return candidate.path }
+            directory.deleteLastPathComponent()
+        }
+        return "../shared/fixtures/cs336"
     }
 
     @Test func reproducesTheReferenceMergesExactly() throws {

@@ -8,12 +8,15 @@ public enum ParallelWordCounter {
     /// One table per worker; their sum is the corpus's word counts.
     /// - Complexity: O(total bytes) work; the regex dominates.
     public static func count(
-        files: [CorpusFile], plan: WorkPlan, pattern: CompiledPattern, threads: Int
+        files: [CorpusFile], plan: WorkPlan, pattern: CompiledPattern, threads: Int,
+        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
     ) throws(TrainError) -> [WordCountTable] {
         let workers = max(1, min(threads, plan.units.count))
         let tables = (0..<workers).map { _ in WordCountTable() }
         let nextUnit = Atomic<Int>(0)
         let firstError = Mutex<TrainError?>(nil)
+        let bytesDone = Atomic<Int>(0)
+        let totalBytes = plan.units.reduce(0) { $0 + $1.range.count }
 
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             let matcher = PatternMatcher(pattern)
@@ -31,6 +34,9 @@ public enum ParallelWordCounter {
                     nextUnit.store(plan.units.count, ordering: .relaxed)
                     return
                 }
+                // One atomic add per unit (about a megabyte), never per word; one worker reports.
+                let done = bytesDone.wrappingAdd(unit.range.count, ordering: .relaxed).newValue
+                if worker == 0, let progress { progress(done, totalBytes) }
             }
         }
         if let error = firstError.withLock({ $0 }) { throw error }

@@ -1,6 +1,8 @@
 /// Progress of a run, reported to the caller (the library itself never prints).
 public enum TrainingProgress: Sendable {
     case phaseStarted(Phase)
+    /// Bytes split and counted so far, of the total (reported by one worker, per work unit).
+    case bytes(done: Int, of: Int)
     /// Merges learned so far, of the number requested.
     case merges(done: Int, of: Int)
 }
@@ -35,9 +37,7 @@ public enum Training {
         let started = PhaseTimings.now()
         try configuration.validate()
         let pattern = try CompiledPattern(configuration.resolvedPattern)
-        if configuration.formats.isEmpty == false {
-            try OutputWriter.checkWritable(prefix: configuration.output)
-        }
+        try OutputWriter.checkWritable(prefix: configuration.output)
         var phases = PhaseTimings()
         let threads = configuration.threads
 
@@ -47,8 +47,11 @@ public enum Training {
         }
 
         progress?(.phaseStarted(.splitCount))
+        var byteProgress: (@Sendable (Int, Int) -> Void)? = nil
+        if let progress { byteProgress = { done, total in progress(.bytes(done: done, of: total)) } }
         let tables = try phases.measure(.splitCount) { () throws(TrainError) in
-            try ParallelWordCounter.count(files: files, plan: plan, pattern: pattern, threads: threads)
+            try ParallelWordCounter.count(
+                files: files, plan: plan, pattern: pattern, threads: threads, progress: byteProgress)
         }
 
         progress?(.phaseStarted(.mergeTables))
