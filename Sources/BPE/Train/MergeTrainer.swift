@@ -15,18 +15,17 @@ import HeapModule
 struct MergeTrainer {
     let vocabulary = TokenVocabulary()
 
-    // Words: tokens[wordStart[w] ..< wordStart[w] + wordLength[w]], weighted by wordCount[w].
-    var tokens: [UInt32] = []
-    var wordStart: [Int] = []
-    var wordLength: [Int32] = []
-    var wordCount: [Int64] = []
+    /// Every word as one record, back to back: count (low, high 32 bits), length, then its
+    /// tokens. A word's id is the offset of its record, so reading a word touches one place.
+    var words: [UInt32] = []
+    private(set) var wordTotal = 0
 
     // Pairs, by dense id.
-    var pairIDs: [UInt64: Int32] = [:]
+    var pairIDs = PairMap()
     var pairLeft: [UInt32] = []
     var pairRight: [UInt32] = []
     var pairCount: [Int64] = []
-    /// The words a pair was created in; may list words that no longer hold it.
+    /// The words a pair was created in, ascending; may list words that no longer hold it.
     var pairWords: [[UInt32]] = []
     /// The last word appended to `pairWords[p]`, so no word is listed twice.
     var pairLastWord: [UInt32] = []
@@ -34,19 +33,27 @@ struct MergeTrainer {
     var heap = Heap<PairEntry>()
     private(set) var merges: [Merge] = []
 
+    static let headerSize = 3
+
     /// Copies every word of two or more bytes with a positive count; shorter words hold no pair.
     /// - Complexity: O(total bytes of the distinct words).
     init(wordCounts: WordCountTable) {
         wordCounts.forEach { word, count in
             guard count > 0, word.count >= 2 else { return }
-            wordStart.append(tokens.count)
-            wordLength.append(Int32(word.count))
-            wordCount.append(count)
-            for byte in word { tokens.append(UInt32(byte)) }
+            words.append(UInt32(truncatingIfNeeded: count))
+            words.append(UInt32(truncatingIfNeeded: count >> 32))
+            words.append(UInt32(word.count))
+            for byte in word { words.append(UInt32(byte)) }
+            wordTotal += 1
         }
+        // Word ids are record offsets held in UInt32: 16 GiB of records at most.
+        precondition(words.count < Int(UInt32.max), "too many distinct words for 32-bit word ids")
     }
 
-    var wordTotal: Int { wordCount.count }
+    @inline(__always)
+    func weight(ofWordAt record: Int) -> Int64 {
+        Int64(words[record]) | Int64(words[record + 1]) << 32
+    }
 
     @inline(__always)
     static func key(_ left: UInt32, _ right: UInt32) -> UInt64 { UInt64(left) << 32 | UInt64(right) }
@@ -54,15 +61,15 @@ struct MergeTrainer {
     /// The id of pair (left, right), created with count 0 if new.
     @inline(__always)
     mutating func pairID(_ left: UInt32, _ right: UInt32) -> Int32 {
-        let key = Self.key(left, right)
-        if let id = pairIDs[key] { return id }
-        let id = Int32(pairCount.count)
-        pairIDs[key] = id
-        pairLeft.append(left)
-        pairRight.append(right)
-        pairCount.append(0)
-        pairWords.append([])
-        pairLastWord.append(UInt32.max)
+        let next = Int32(pairCount.count)
+        let id = pairIDs.id(for: Self.key(left, right)) { next }
+        if id == next {
+            pairLeft.append(left)
+            pairRight.append(right)
+            pairCount.append(0)
+            pairWords.append([])
+            pairLastWord.append(UInt32.max)
+        }
         return id
     }
 
@@ -80,12 +87,15 @@ struct MergeTrainer {
     /// Counts every adjacent pair of every word once and fills the heap.
     /// - Complexity: O(total tokens) dictionary operations, then O(pairs) to heapify.
     mutating func countInitialPairs(maxTokenLength: Int?) {
-        for w in 0..<wordCount.count {
-            let start = wordStart[w]
-            let count = wordCount[w]
-            for i in start..<(start + Int(wordLength[w]) - 1) {
-                addToPair(tokens[i], tokens[i + 1], count, listing: UInt32(w))
+        var record = 0
+        while record < words.count {
+            let count = weight(ofWordAt: record)
+            let length = Int(words[record + 2])
+            let first = record + Self.headerSize
+            for i in first..<(first + length - 1) {
+                addToPair(words[i], words[i + 1], count, listing: UInt32(record))
             }
+            record = first + length
         }
         heap = Heap(entries(forPairs: 0..<pairCount.count, maxTokenLength: maxTokenLength))
     }
