@@ -18,10 +18,12 @@ let package = Package(
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"])]
         ),
+        .target(name: "CPrefetch"),
         .target(
             name: "BPE",
             dependencies: [
                 "CPCRE2",
+                "CPrefetch",
                 .product(name: "HeapModule", package: "swift-collections"),
             ]
         ),

@@ -1,3 +1,4 @@
+import CPrefetch
 import HeapModule
 
 /// Learns merges from word counts with incremental pair counts and a priority heap.
@@ -34,6 +35,8 @@ struct MergeTrainer {
     private(set) var merges: [Merge] = []
 
     static let headerSize = 3
+    /// How many listed words ahead the merge loop prefetches.
+    static let prefetchDistance = 8
 
     /// Copies every word of two or more bytes with a positive count; shorter words hold no pair.
     /// - Complexity: O(total bytes of the distinct words).
@@ -143,7 +146,16 @@ struct MergeTrainer {
             let newToken = vocabulary.append(merged)
             merges.append(Merge(Int(top.left), Int(top.right)))
             let firstNewPair = pairCount.count
-            for word in pairWords[id] {
+            let listed = pairWords[id]
+            words.withUnsafeBufferPointer { records in
+                // The loop waits on memory, not arithmetic: start loading a few words ahead.
+                for ahead in listed.prefix(Self.prefetchDistance) { bpe_prefetch(records.baseAddress! + Int(ahead)) }
+            }
+            for (index, word) in listed.enumerated() {
+                if index + Self.prefetchDistance < listed.count {
+                    let ahead = Int(listed[index + Self.prefetchDistance])
+                    words.withUnsafeBufferPointer { bpe_prefetch($0.baseAddress! + ahead) }
+                }
                 applyMerge(left: top.left, right: top.right, into: newToken, word: Int(word))
             }
             pairWords[id] = []

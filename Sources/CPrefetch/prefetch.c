@@ -1,0 +1,2 @@
+// The module is header-only (a static inline function); SwiftPM needs one source file.
+#include "prefetch.h"
