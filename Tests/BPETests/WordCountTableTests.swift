@@ -8,24 +8,29 @@ import Testing
         let composed = Array("\u{E9}t\u{E9}".utf8)
         let decomposed = Array("e\u{301}te\u{301}".utf8)
         #expect(String(decoding: composed, as: UTF8.self) == String(decoding: decomposed, as: UTF8.self))
-        composed.withUnsafeBufferPointer { table.add($0.baseAddress!, length: $0.count, delta: 2) }
-        decomposed.withUnsafeBufferPointer { table.add($0.baseAddress!, length: $0.count, delta: 5) }
+        composed.withUnsafeBufferPointer { table.add($0.baseAddress!, length: $0.count, delta: 2, readableEnd: $0.baseAddress! + $0.count) }
+        decomposed.withUnsafeBufferPointer { table.add($0.baseAddress!, length: $0.count, delta: 5, readableEnd: $0.baseAddress! + $0.count) }
         #expect(table.count(of: composed) == 2)
         #expect(table.count(of: decomposed) == 5)
         #expect(table.occupied == 2)
     }
 
+    /// Short words (inline in the slot, read 16 bytes at a time when that stays inside the
+    /// buffer) and long words (in the arena) alike, through growth and a merge of two tables.
     @Test func growingAndMergingKeepEveryCount() {
         var generator = CorpusGenerator(seed: 3)
         var expected: [[UInt8]: Int64] = [:]
         let tables = [WordCountTable(minimumCapacity: 2), WordCountTable(minimumCapacity: 2)]
         for step in 0..<50_000 {
-            let length = generator.below(20)
-            let word = (0..<length).map { _ in UInt8(generator.below(4) + 97) }
+            let length = 1 + generator.below(generator.below(2) == 0 ? 17 : 40)
+            let word = (0..<length).map { _ in UInt8(generator.below(3) + 97) }
+            let padding = generator.below(20)
             let delta = Int64(generator.below(3)) - (step % 7 == 0 ? 1 : 0)
             expected[word, default: 0] += delta
-            word.withUnsafeBufferPointer {
-                tables[step % 2].add($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, length: $0.count, delta: delta)
+            // The word sits at the start of a buffer with 0 to 19 bytes of noise after it.
+            let buffer = word + (0..<padding).map { _ in UInt8(generator.below(256)) }
+            buffer.withUnsafeBufferPointer {
+                tables[step % 2].add($0.baseAddress!, length: length, delta: delta, readableEnd: $0.baseAddress! + $0.count)
             }
         }
         tables[0].merge(tables[1])

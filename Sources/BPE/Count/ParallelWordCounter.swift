@@ -56,12 +56,14 @@ public enum ParallelWordCounter {
             if pieces[mid].upperBound <= unit.range.lowerBound { low = mid + 1 } else { high = mid }
         }
         var index = low
+        let readableEnd = file.bytes.baseAddress! + file.bytes.count
         while index < pieces.count && pieces[index].lowerBound < unit.range.upperBound {
             let piece = pieces[index]
             let subject = UnsafeBufferPointer(rebasing: file.bytes[piece])
             let start = max(piece.lowerBound, unit.range.lowerBound) - piece.lowerBound
             let end = min(piece.upperBound, unit.range.upperBound) - piece.lowerBound
-            try PieceSplitter.countSegment(piece: subject, start: start, end: end, matcher: matcher, table: table)
+            try PieceSplitter.countSegment(
+                piece: subject, start: start, end: end, readableEnd: readableEnd, matcher: matcher, table: table)
             index += 1
         }
     }

@@ -11,9 +11,10 @@
 /// contributions telescope to S(0). In practice the walk ends after a word or two; a
 /// pathological cut (inside a run of digits for `\p{N}{1,3}`) walks until the run ends.
 enum PieceSplitter {
-    /// Adds to `table` the contribution of segment `start..<end` of `piece`.
+    /// Adds to `table` the contribution of segment `start..<end` of `piece`. `readableEnd` is
+    /// the end of the memory the piece lies in (the table may read a few bytes past a word).
     static func countSegment(
-        piece: UnsafeBufferPointer<UInt8>, start: Int, end: Int,
+        piece: UnsafeBufferPointer<UInt8>, start: Int, end: Int, readableEnd: UnsafePointer<UInt8>,
         matcher: PatternMatcher, table: WordCountTable
     ) throws(TrainError) {
         let base = piece.baseAddress!
@@ -21,7 +22,7 @@ enum PieceSplitter {
         var word = try ours.next(matcher)
         // Invariant: every word of S(start) before `word` has been counted.
         while let current = word, current.lowerBound < end {
-            if !current.isEmpty { table.add(base + current.lowerBound, length: current.count, delta: 1) }
+            if !current.isEmpty { table.addSoon(base + current.lowerBound, length: current.count, readableEnd: readableEnd) }
             word = try ours.next(matcher)
         }
         if end >= piece.count { return }
@@ -37,10 +38,10 @@ enum PieceSplitter {
             case let (mine?, theirsWord?) where mine == theirsWord:
                 return
             case let (mine?, theirsWord) where theirsWord == nil || precedes(mine, theirsWord!):
-                if !mine.isEmpty { table.add(base + mine.lowerBound, length: mine.count, delta: 1) }
+                if !mine.isEmpty { table.add(base + mine.lowerBound, length: mine.count, delta: 1, readableEnd: readableEnd) }
                 word = try ours.next(matcher)
             case let (_, theirsWord?):
-                if !theirsWord.isEmpty { table.add(base + theirsWord.lowerBound, length: theirsWord.count, delta: -1) }
+                if !theirsWord.isEmpty { table.add(base + theirsWord.lowerBound, length: theirsWord.count, delta: -1, readableEnd: readableEnd) }
                 their = try theirs.next(matcher)
             default:
                 return
