@@ -9,12 +9,27 @@ public final class CorpusFile: @unchecked Sendable {
     public let path: String
     /// The whole text of the input.
     public let bytes: UnsafeBufferPointer<UInt8>
+    /// Whether `bytes` is a file mapping, whose pages can be dropped and read again.
+    public let isMapped: Bool
     private let release: () -> Void
 
-    private init(path: String, bytes: UnsafeBufferPointer<UInt8>, release: @escaping () -> Void) {
+    private init(path: String, bytes: UnsafeBufferPointer<UInt8>, isMapped: Bool = false, release: @escaping () -> Void) {
         self.path = path
         self.bytes = bytes
+        self.isMapped = isMapped
         self.release = release
+    }
+
+    /// Drops the resident pages inside `range` (whole pages only). Memory then stays bounded
+    /// by the work in flight, not by the corpus size; a later read faults the page back in
+    /// from the page cache, so this never changes what is read.
+    public func releasePages(_ range: Range<Int>) {
+        guard isMapped, let base = bytes.baseAddress else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (range.lowerBound + page - 1) / page * page
+        let end = range.upperBound == bytes.count ? range.upperBound : range.upperBound / page * page
+        guard start < end else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, MADV_DONTNEED)
     }
 
     deinit { release() }
@@ -47,7 +62,7 @@ public final class CorpusFile: @unchecked Sendable {
         }
         _ = madvise(address, size, MADV_SEQUENTIAL)
         let start = address.assumingMemoryBound(to: UInt8.self)
-        return CorpusFile(path: path, bytes: UnsafeBufferPointer(start: start, count: size)) {
+        return CorpusFile(path: path, bytes: UnsafeBufferPointer(start: start, count: size), isMapped: true) {
             munmap(address, size)
         }
     }

@@ -23,14 +23,19 @@ public struct SpecialTokenScanner: Sendable {
     /// serial pass then keeps each candidate that starts after the last one kept, which is
     /// exactly the leftmost-first scan.
     /// - Complexity: O(n · t) work for t tokens in the worst case, O(n) when hits are rare.
-    public func occurrences(in text: UnsafeBufferPointer<UInt8>, threads: Int) -> [Range<Int>] {
+    public func occurrences(
+        in text: UnsafeBufferPointer<UInt8>, threads: Int,
+        afterChunk: (@Sendable (Range<Int>) -> Void)? = nil
+    ) -> [Range<Int>] {
         if tokens.isEmpty || text.isEmpty { return [] }
         let chunkSize = 8 << 20
         let chunkCount = (text.count + chunkSize - 1) / chunkSize
         var perChunk = [[Range<Int>]](repeating: [], count: chunkCount)
         if threads <= 1 || chunkCount == 1 {
             for chunk in 0..<chunkCount {
-                perChunk[chunk] = candidates(in: text, from: chunk * chunkSize, to: min(text.count, (chunk + 1) * chunkSize))
+                let range = (chunk * chunkSize)..<min(text.count, (chunk + 1) * chunkSize)
+                perChunk[chunk] = candidates(in: text, from: range.lowerBound, to: range.upperBound)
+                afterChunk?(range)
             }
         } else {
             perChunk.withUnsafeMutableBufferPointer { results in
@@ -38,8 +43,9 @@ public struct SpecialTokenScanner: Sendable {
                 nonisolated(unsafe) let results = results
                 nonisolated(unsafe) let text = text
                 DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-                    results[chunk] = candidates(
-                        in: text, from: chunk * chunkSize, to: min(text.count, (chunk + 1) * chunkSize))
+                    let range = (chunk * chunkSize)..<min(text.count, (chunk + 1) * chunkSize)
+                    results[chunk] = candidates(in: text, from: range.lowerBound, to: range.upperBound)
+                    afterChunk?(range)
                 }
             }
         }

@@ -6,13 +6,14 @@ public enum UTF8Validation {
     /// The byte offset of the first ill-formed sequence in `bytes`, or `nil` if all is well-formed.
     ///
     /// Chunks are validated in parallel; chunk cuts are moved forward to an ASCII byte, which
-    /// always starts a sequence, so the answer equals that of one serial pass.
+    /// always starts a sequence, so the answer equals that of one serial pass. `afterChunk`
+    /// is called with each chunk validated (to release its pages).
     /// - Complexity: O(n) work, O(n / threads) time.
-    public static func firstInvalidOffset(in bytes: UnsafeBufferPointer<UInt8>, threads: Int) -> Int? {
+    public static func firstInvalidOffset(
+        in bytes: UnsafeBufferPointer<UInt8>, threads: Int,
+        afterChunk: (@Sendable (Range<Int>) -> Void)? = nil
+    ) -> Int? {
         let chunkTarget = 8 << 20
-        if threads <= 1 || bytes.count <= chunkTarget {
-            return firstInvalidOffset(in: bytes, from: 0, to: bytes.count)
-        }
         var cuts = [0]
         var next = chunkTarget
         while next < bytes.count {
@@ -24,6 +25,13 @@ public enum UTF8Validation {
         }
         cuts.append(bytes.count)
         let chunkCount = cuts.count - 1
+        if threads <= 1 || chunkCount == 1 {
+            for chunk in 0..<chunkCount {
+                if let offset = firstInvalidOffset(in: bytes, from: cuts[chunk], to: cuts[chunk + 1]) { return offset }
+                afterChunk?(cuts[chunk]..<cuts[chunk + 1])
+            }
+            return nil
+        }
         let storage = UnsafeMutableBufferPointer<Int>.allocate(capacity: chunkCount)
         defer { storage.deallocate() }
         storage.initialize(repeating: -1)
@@ -32,7 +40,9 @@ public enum UTF8Validation {
         nonisolated(unsafe) let results = storage
         nonisolated(unsafe) let bytes = bytes
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-            results[chunk] = firstInvalidOffset(in: bytes, from: cutsCopy[chunk], to: cutsCopy[chunk + 1]) ?? -1
+            let range = cutsCopy[chunk]..<cutsCopy[chunk + 1]
+            results[chunk] = firstInvalidOffset(in: bytes, from: range.lowerBound, to: range.upperBound) ?? -1
+            afterChunk?(range)
         }
         return results.first(where: { $0 >= 0 })
     }

@@ -22,7 +22,7 @@ public struct WorkPlan: Sendable {
         var counts: [Int] = []
         for (fileIndex, file) in files.enumerated() {
             let text = file.bytes
-            let tokens = specialTokens.occurrences(in: text, threads: threads)
+            let tokens = specialTokens.occurrences(in: text, threads: threads) { file.releasePages($0) }
             counts.append(tokens.count)
             var filePieces: [Range<Int>] = []
             var start = 0

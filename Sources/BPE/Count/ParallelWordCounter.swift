@@ -28,6 +28,7 @@ public enum ParallelWordCounter {
                 do throws(TrainError) {
                     try countUnit(unit, file: files[unit.file], pieces: plan.pieces[unit.file],
                                   matcher: matcher, table: table)
+                    files[unit.file].releasePages(unit.range)
                 } catch {
                     firstError.withLock { if $0 == nil { $0 = error } }
                     // Stop everyone: the result is an error anyway.

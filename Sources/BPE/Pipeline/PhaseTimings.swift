@@ -22,9 +22,12 @@ public enum Phase: String, CaseIterable, Sendable {
     }
 }
 
-/// Wall-clock seconds spent in each phase.
+/// Wall-clock seconds spent in each phase, and the process's peak RSS when each ended.
 public struct PhaseTimings: Sendable {
     public private(set) var seconds: [Phase: Double] = [:]
+    /// `peakResidentBytes()` at the end of each phase: it only grows, so the first phase
+    /// whose value jumps is the one that set the peak.
+    public private(set) var peakRSSAfter: [Phase: Int] = [:]
 
     public init() {}
 
@@ -35,7 +38,10 @@ public struct PhaseTimings: Sendable {
     /// Runs `body`, adding its duration to `phase`.
     mutating func measure<T, E: Error>(_ phase: Phase, _ body: () throws(E) -> T) throws(E) -> T {
         let start = Self.now()
-        defer { seconds[phase, default: 0] += Self.now() - start }
+        defer {
+            seconds[phase, default: 0] += Self.now() - start
+            peakRSSAfter[phase] = peakResidentBytes()
+        }
         return try body()
     }
 

@@ -3,7 +3,7 @@
 public enum ProfileTable {
     public static func render(_ outcome: TrainingOutcome) -> String {
         let megabytes = Double(outcome.corpus.bytes) / 1e6
-        var rows: [(String, String, String)] = [("phase", "seconds", "throughput")]
+        var rows: [(String, String, String, String)] = [("phase", "seconds", "peak RSS MiB", "throughput")]
         for phase in Phase.allCases {
             let seconds = outcome.phases[phase]
             let rate: String
@@ -17,15 +17,16 @@ public enum ProfileTable {
             case .write:
                 rate = ""
             }
-            rows.append((phase.label, fixed(seconds, 3), rate))
+            let rss = outcome.phases.peakRSSAfter[phase].map { fixed(Double($0) / 1_048_576, 0) } ?? "-"
+            rows.append((phase.label, fixed(seconds, 3), rss, rate))
         }
-        rows.append(("total (wall)", fixed(outcome.wallSeconds, 3), ""))
-        let first = rows.map(\.0.count).max() ?? 0
-        let second = rows.map(\.1.count).max() ?? 0
+        rows.append(("total (wall)", fixed(outcome.wallSeconds, 3), fixed(Double(outcome.peakRSSBytes) / 1_048_576, 0), ""))
+        let widths = [rows.map(\.0.count).max() ?? 0, rows.map(\.1.count).max() ?? 0, rows.map(\.2.count).max() ?? 0]
         var text = ""
         for row in rows {
-            text += pad(row.0, first) + "  " + String(repeating: " ", count: second - row.1.count) + row.1
-            text += row.2.isEmpty ? "\n" : "  \(row.2)\n"
+            text += pad(row.0, widths[0]) + "  " + String(repeating: " ", count: widths[1] - row.1.count) + row.1
+            text += "  " + String(repeating: " ", count: widths[2] - row.2.count) + row.2
+            text += row.3.isEmpty ? "\n" : "  \(row.3)\n"
         }
         text += "peak RSS: \(fixed(Double(outcome.peakRSSBytes) / 1_048_576, 1)) MiB\n"
         return text

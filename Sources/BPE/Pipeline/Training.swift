@@ -49,28 +49,35 @@ public enum Training {
         progress?(.phaseStarted(.splitCount))
         var byteProgress: (@Sendable (Int, Int) -> Void)? = nil
         if let progress { byteProgress = { done, total in progress(.bytes(done: done, of: total)) } }
-        let tables = try phases.measure(.splitCount) { () throws(TrainError) in
+        var tables = try phases.measure(.splitCount) { () throws(TrainError) in
             try ParallelWordCounter.count(
                 files: files, plan: plan, pattern: pattern, threads: threads, progress: byteProgress)
         }
 
         progress?(.phaseStarted(.mergeTables))
-        let (wordCounts, words, uniqueWords) = phases.measure(.mergeTables) {
+        var wordTable: WordCountTable? = phases.measure(.mergeTables) {
             let merged = tables[0]
             for table in tables.dropFirst() { merged.merge(table) }
+            tables = []  // free the other workers' tables now, not at the end of training
+            return merged
+        }
+        let (words, uniqueWords) = phases.measure(.mergeTables) {
             var words: Int64 = 0
             var unique = 0
-            merged.forEach { _, count in
+            wordTable!.forEach { _, count in
                 words += count
                 unique += 1
             }
-            return (merged, words, unique)
+            return (words, unique)
         }
 
         progress?(.phaseStarted(.initPairs))
         var trainer = phases.measure(.initPairs) {
-            var trainer = MergeTrainer(wordCounts: wordCounts)
-            trainer.countInitialPairs(maxTokenLength: configuration.maxTokenLength)
+            var trainer = MergeTrainer(
+                wordCounts: wordTable!, minFrequency: configuration.minFrequency,
+                maxTokenLength: configuration.maxTokenLength)
+            wordTable = nil  // the trainer holds its own copy of the words
+            trainer.countInitialPairs()
             return trainer
         }
 
@@ -78,8 +85,7 @@ public enum Training {
         let requested = configuration.mergeCount
         phases.measure(.mergeLoop) {
             trainer.learn(
-                mergeCount: requested, minFrequency: configuration.minFrequency,
-                maxTokenLength: configuration.maxTokenLength,
+                mergeCount: requested,
                 progress: progress.map { report in { report(.merges(done: $0, of: requested)) } })
         }
 
@@ -100,7 +106,11 @@ public enum Training {
         var repaired = 0
         for path in configuration.inputs {
             var file = try CorpusFile.open(path)
-            if let offset = UTF8Validation.firstInvalidOffset(in: file.bytes, threads: configuration.threads) {
+            let mapped = file
+            let invalidAt = UTF8Validation.firstInvalidOffset(in: file.bytes, threads: configuration.threads) {
+                mapped.releasePages($0)
+            }
+            if let offset = invalidAt {
                 guard configuration.invalidUTF8 == .replace else { throw .invalidUTF8(path: path, offset: offset) }
                 file = CorpusFile.inMemory(UTF8Validation.repaired(file.bytes), path: path)
                 repaired += 1

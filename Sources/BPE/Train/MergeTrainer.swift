@@ -38,9 +38,16 @@ struct MergeTrainer {
     /// How many listed words ahead the merge loop prefetches.
     static let prefetchDistance = 8
 
+    /// Pairs counted fewer times are never merged (SPEC §4, `--min-frequency`).
+    let threshold: Int64
+    /// Pairs whose merged token would be longer are never merged (`--max-token-length`).
+    let maxTokenLength: Int
+
     /// Copies every word of two or more bytes with a positive count; shorter words hold no pair.
     /// - Complexity: O(total bytes of the distinct words).
-    init(wordCounts: WordCountTable) {
+    init(wordCounts: WordCountTable, minFrequency: Int, maxTokenLength: Int?) {
+        threshold = Int64(max(1, minFrequency))
+        self.maxTokenLength = maxTokenLength ?? Int.max
         wordCounts.forEach { word, count in
             guard count > 0, word.count >= 2 else { return }
             words.append(UInt32(truncatingIfNeeded: count))
@@ -88,8 +95,8 @@ struct MergeTrainer {
     }
 
     /// Counts every adjacent pair of every word once and fills the heap.
-    /// - Complexity: O(total tokens) dictionary operations, then O(pairs) to heapify.
-    mutating func countInitialPairs(maxTokenLength: Int?) {
+    /// - Complexity: O(total tokens) map operations, then O(pairs) to heapify.
+    mutating func countInitialPairs() {
         var record = 0
         while record < words.count {
             let count = weight(ofWordAt: record)
@@ -100,17 +107,24 @@ struct MergeTrainer {
             }
             record = first + length
         }
-        heap = Heap(entries(forPairs: 0..<pairCount.count, maxTokenLength: maxTokenLength))
+        heap = Heap(candidates(among: 0..<pairCount.count))
     }
 
-    /// Heap entries for the pairs in `ids` with a positive count and a short enough result.
-    func entries(forPairs ids: Range<Int>, maxTokenLength: Int?) -> [PairEntry] {
+    /// Heap entries for the pairs in `ids` that may still be merged; the word lists of the
+    /// others are freed. A pair's count only falls once the merge that created it is over
+    /// (or once the initial count is done), so a pair below `threshold` or too long now can
+    /// never be chosen: nothing needs to know where it occurs.
+    mutating func candidates(among ids: Range<Int>) -> [PairEntry] {
         var result: [PairEntry] = []
-        result.reserveCapacity(ids.count)
-        for id in ids where pairCount[id] > 0 {
+        for id in ids {
             let left = pairLeft[id]
             let right = pairRight[id]
-            if let limit = maxTokenLength, vocabulary.length(left) + vocabulary.length(right) > limit { continue }
+            guard pairCount[id] >= threshold,
+                  vocabulary.length(left) + vocabulary.length(right) <= maxTokenLength
+            else {
+                pairWords[id] = []
+                continue
+            }
             result.append(PairEntry(
                 count: pairCount[id], pair: Int32(id), left: left, right: right,
                 leftBytes: vocabulary.bytes(left), rightBytes: vocabulary.bytes(right)))
@@ -122,26 +136,27 @@ struct MergeTrainer {
     /// merges done, every few hundred merges.
     /// - Complexity: per merge, O(log heap) per entry popped plus the length of the words
     ///   that held the pair.
-    mutating func learn(
-        mergeCount: Int, minFrequency: Int, maxTokenLength: Int?,
-        progress: ((Int) -> Void)? = nil
-    ) {
-        let threshold = Int64(max(1, minFrequency))
+    mutating func learn(mergeCount: Int, progress: ((Int) -> Void)? = nil) {
         merges.reserveCapacity(mergeCount)
         while merges.count < mergeCount, var top = heap.popMax() {
             let id = Int(top.pair)
             let current = pairCount[id]
             if current != top.count {
-                if current > 0 {
+                if current >= threshold {
                     top.count = current
                     heap.insert(top)
+                } else {
+                    pairWords[id] = []  // it can never be chosen now
                 }
                 continue
             }
             if current < threshold { break }
             let merged = vocabulary.concatenation(top.left, top.right)
             // A pair that would rebuild an existing token is never chosen; it never will be.
-            if vocabulary.contains(merged) { continue }
+            if vocabulary.contains(merged) {
+                pairWords[id] = []
+                continue
+            }
 
             let newToken = vocabulary.append(merged)
             merges.append(Merge(Int(top.left), Int(top.right)))
@@ -160,7 +175,7 @@ struct MergeTrainer {
             }
             pairWords[id] = []
             // Every pair created by this merge holds the new token, and only this merge creates such pairs.
-            for entry in entries(forPairs: firstNewPair..<pairCount.count, maxTokenLength: maxTokenLength) {
+            for entry in candidates(among: firstNewPair..<pairCount.count) {
                 heap.insert(entry)
             }
             if let progress, merges.count % 256 == 0 { progress(merges.count) }
