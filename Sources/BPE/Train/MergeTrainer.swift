@@ -31,6 +31,12 @@ struct MergeTrainer {
     /// The last word appended to `pairWords[p]`, so no word is listed twice.
     var pairLastWord: [UInt32] = []
 
+    // Per merge: ids of the pairs (x, new) and (new, x) by x, -1 when not seen yet.
+    var pairEndingInNew: [Int32] = []
+    var pairStartingWithNew: [Int32] = []
+    var touchedEndingInNew: [UInt32] = []
+    var touchedStartingWithNew: [UInt32] = []
+
     var heap = Heap<PairEntry>()
     private(set) var merges: [Merge] = []
 
@@ -159,6 +165,10 @@ struct MergeTrainer {
             }
 
             let newToken = vocabulary.append(merged)
+            while pairEndingInNew.count < vocabulary.count {
+                pairEndingInNew.append(-1)
+                pairStartingWithNew.append(-1)
+            }
             merges.append(Merge(Int(top.left), Int(top.right)))
             let firstNewPair = pairCount.count
             let listed = pairWords[id]
@@ -171,8 +181,9 @@ struct MergeTrainer {
                     let ahead = Int(listed[index + Self.prefetchDistance])
                     words.withUnsafeBufferPointer { bpe_prefetch($0.baseAddress! + ahead) }
                 }
-                applyMerge(left: top.left, right: top.right, into: newToken, word: Int(word))
+                applyMerge(left: top.left, right: top.right, pair: id, into: newToken, word: Int(word))
             }
+            resetNewPairCache()
             pairWords[id] = []
             // Every pair created by this merge holds the new token, and only this merge creates such pairs.
             for entry in candidates(among: firstNewPair..<pairCount.count) {

@@ -1,25 +1,29 @@
 /// A hash map from a pair of token ids to the pair's dense id, open addressing with linear
 /// probing and Fibonacci hashing; entries are never removed (pairs keep their id for life).
+/// Key and id share one 16-byte slot, so a lookup costs one cache line.
 ///
 /// Invariant: the capacity is a power of two and at most half of the slots are used, so a
 /// probe sequence is short and always ends at an empty slot.
 struct PairMap {
-    private static let empty = UInt64.max
-    private var keys: [UInt64]
-    private var values: [Int32]
+    struct Slot {
+        var key: UInt64
+        var id: Int32
+    }
+
+    private static let emptyKey = UInt64.max
+    private var slots: [Slot]
     private var shift: UInt64
     private(set) var count = 0
 
     init(minimumCapacity: Int = 1 << 16) {
         var capacity = 1 << 4
         while capacity < minimumCapacity * 2 { capacity <<= 1 }
-        keys = [UInt64](repeating: Self.empty, count: capacity)
-        values = [Int32](repeating: -1, count: capacity)
+        slots = [Slot](repeating: Slot(key: Self.emptyKey, id: -1), count: capacity)
         shift = UInt64(64 - capacity.trailingZeroBitCount)
     }
 
     @inline(__always)
-    private func slot(for key: UInt64) -> Int {
+    private func home(of key: UInt64) -> Int {
         Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
     }
 
@@ -27,35 +31,31 @@ struct PairMap {
     /// - Complexity: O(1) expected.
     @inline(__always)
     mutating func id(for key: UInt64, orInsert makeID: () -> Int32) -> Int32 {
-        let mask = keys.count - 1
-        var index = slot(for: key)
+        let mask = slots.count - 1
+        var index = home(of: key)
         while true {
-            let stored = keys[index]
-            if stored == key { return values[index] }
-            if stored == Self.empty { break }
+            let slot = slots[index]
+            if slot.key == key { return slot.id }
+            if slot.key == Self.emptyKey { break }
             index = (index + 1) & mask
         }
         let id = makeID()
-        keys[index] = key
-        values[index] = id
+        slots[index] = Slot(key: key, id: id)
         count += 1
-        if count * 2 > keys.count { grow() }
+        if count * 2 > slots.count { grow() }
         return id
     }
 
     private mutating func grow() {
-        let oldKeys = keys
-        let oldValues = values
-        let capacity = oldKeys.count * 2
-        keys = [UInt64](repeating: Self.empty, count: capacity)
-        values = [Int32](repeating: -1, count: capacity)
+        let old = slots
+        let capacity = old.count * 2
+        slots = [Slot](repeating: Slot(key: Self.emptyKey, id: -1), count: capacity)
         shift = UInt64(64 - capacity.trailingZeroBitCount)
         let mask = capacity - 1
-        for (key, value) in zip(oldKeys, oldValues) where key != Self.empty {
-            var index = slot(for: key)
-            while keys[index] != Self.empty { index = (index + 1) & mask }
-            keys[index] = key
-            values[index] = value
+        for slot in old where slot.key != Self.emptyKey {
+            var index = home(of: slot.key)
+            while slots[index].key != Self.emptyKey { index = (index + 1) & mask }
+            slots[index] = slot
         }
     }
 }
