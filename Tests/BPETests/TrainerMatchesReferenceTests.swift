@@ -2,7 +2,8 @@ import Testing
 @testable import BPE
 
 /// SPEC §4 and §7: every trainer path gives the reference trainer's merges, byte for byte,
-/// at every thread count and shard size, on many generated corpora.
+/// at every thread count and shard size, with merges applied serially or in parallel, on
+/// many generated corpora.
 @Suite struct TrainerMatchesReferenceTests {
     static let patterns = ["gpt4", "gpt2", "o200k"]
 
@@ -34,6 +35,8 @@ import Testing
                 configuration.threads = threads
                 configuration.shardBytes = shardBytes
                 configuration.output = "\(directory.path)/out"
+                // Odd shard sizes also apply every merge in parallel (when threads > 1).
+                configuration.parallelMergeMinimumWords = shardBytes % 2 == 1 ? 1 : 4096
                 let outcome = try Training.learn(configuration)
                 #expect(outcome.vocabulary.merges == expected, "threads \(threads), shard \(shardBytes)")
                 #expect(outcome.corpus.uniqueWords == words.count, "threads \(threads), shard \(shardBytes)")

@@ -49,6 +49,9 @@ public struct TrainConfiguration: Sendable {
     public var output: String = "tokenizer"
     public var formats: [OutputFormat] = [.tiktoken, .minbpe]
     public var invalidUTF8: InvalidUTF8Policy = .error
+    /// A merge that rewrites at least this many words is shared among the threads. Tuning
+    /// only (tests lower it to exercise the parallel path); never changes the result.
+    var parallelMergeMinimumWords = 4096
 
     public init(inputs: [String], vocabSize: Int) {
         self.inputs = inputs

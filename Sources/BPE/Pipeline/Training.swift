@@ -75,7 +75,8 @@ public enum Training {
         var trainer = phases.measure(.initPairs) {
             var trainer = MergeTrainer(
                 wordCounts: wordTable!, minFrequency: configuration.minFrequency,
-                maxTokenLength: configuration.maxTokenLength)
+                maxTokenLength: configuration.maxTokenLength, threads: configuration.threads,
+                parallelMinimumWords: configuration.parallelMergeMinimumWords)
             wordTable = nil  // the trainer holds its own copy of the words
             trainer.countInitialPairs()
             return trainer

@@ -48,12 +48,21 @@ struct MergeTrainer {
     let threshold: Int64
     /// Pairs whose merged token would be longer are never merged (`--max-token-length`).
     let maxTokenLength: Int
+    /// A merge listing at least this many words is applied by all workers together.
+    let parallelMinimumWords: Int
+    /// One per worker when merges may run in parallel; empty otherwise.
+    let scratches: [MergeScratch]
 
     /// Copies every word of two or more bytes with a positive count; shorter words hold no pair.
     /// - Complexity: O(total bytes of the distinct words).
-    init(wordCounts: WordCountTable, minFrequency: Int, maxTokenLength: Int?) {
+    init(
+        wordCounts: WordCountTable, minFrequency: Int, maxTokenLength: Int?,
+        threads: Int = 1, parallelMinimumWords: Int = 4096
+    ) {
         threshold = Int64(max(1, minFrequency))
         self.maxTokenLength = maxTokenLength ?? Int.max
+        self.parallelMinimumWords = max(1, parallelMinimumWords)
+        scratches = threads > 1 ? (0..<threads).map { _ in MergeScratch() } : []
         wordCounts.forEach { word, count in
             guard count > 0, word.count >= 2 else { return }
             words.append(UInt32(truncatingIfNeeded: count))
@@ -172,19 +181,13 @@ struct MergeTrainer {
             merges.append(Merge(Int(top.left), Int(top.right)))
             let firstNewPair = pairCount.count
             let listed = pairWords[id]
-            words.withUnsafeBufferPointer { records in
-                // The loop waits on memory, not arithmetic: start loading a few words ahead.
-                for ahead in listed.prefix(Self.prefetchDistance) { bpe_prefetch(records.baseAddress! + Int(ahead)) }
-            }
-            for (index, word) in listed.enumerated() {
-                if index + Self.prefetchDistance < listed.count {
-                    let ahead = Int(listed[index + Self.prefetchDistance])
-                    words.withUnsafeBufferPointer { bpe_prefetch($0.baseAddress! + ahead) }
-                }
-                applyMerge(left: top.left, right: top.right, pair: id, into: newToken, word: Int(word))
-            }
-            resetNewPairCache()
             pairWords[id] = []
+            if !scratches.isEmpty && listed.count >= parallelMinimumWords {
+                applyMergeInParallel(
+                    left: top.left, right: top.right, pair: id, into: newToken, listed: listed, scratches: scratches)
+            } else {
+                applyMergeSerially(left: top.left, right: top.right, pair: id, into: newToken, listed: listed)
+            }
             // Every pair created by this merge holds the new token, and only this merge creates such pairs.
             for entry in candidates(among: firstNewPair..<pairCount.count) {
                 heap.insert(entry)
@@ -192,6 +195,22 @@ struct MergeTrainer {
             if let progress, merges.count % 256 == 0 { progress(merges.count) }
         }
         progress?(merges.count)
+    }
+
+    /// `applyMerge` on each listed word in order, prefetching a few words ahead: the loop
+    /// waits on memory, not arithmetic.
+    mutating func applyMergeSerially(left: UInt32, right: UInt32, pair: Int, into newToken: UInt32, listed: [UInt32]) {
+        words.withUnsafeBufferPointer { records in
+            for ahead in listed.prefix(Self.prefetchDistance) { bpe_prefetch(records.baseAddress! + Int(ahead)) }
+        }
+        for (index, word) in listed.enumerated() {
+            if index + Self.prefetchDistance < listed.count {
+                let ahead = Int(listed[index + Self.prefetchDistance])
+                words.withUnsafeBufferPointer { bpe_prefetch($0.baseAddress! + ahead) }
+            }
+            applyMerge(left: left, right: right, pair: pair, into: newToken, word: Int(word))
+        }
+        resetNewPairCache()
     }
 
     /// The vocabulary learned so far.

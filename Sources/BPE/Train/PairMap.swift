@@ -46,6 +46,19 @@ struct PairMap {
         return id
     }
 
+    /// The id of a pair known to be present (every pair ever adjacent in a word is).
+    @inline(__always)
+    func existingID(for key: UInt64) -> Int32 {
+        let mask = slots.count - 1
+        var index = home(of: key)
+        while true {
+            let slot = slots[index]
+            if slot.key == key { return slot.id }
+            precondition(slot.key != Self.emptyKey, "pair missing from the pair map")
+            index = (index + 1) & mask
+        }
+    }
+
     private mutating func grow() {
         let old = slots
         let capacity = old.count * 2
