@@ -2,7 +2,20 @@
 /// `PieceSplitter` makes a cut anywhere give the same words as no cut.
 public struct WorkUnit: Sendable, Equatable {
     public var file: Int
+    /// The nominal range; `characterRange(in:)` moves both ends to character starts.
     public var range: Range<Int>
+
+    /// `range` with each end moved forward to the start of a UTF-8 character. Neighbouring
+    /// units share a nominal end, so they agree on where one stops and the next starts; the
+    /// planner itself never reads the text (a read would fault in pages nobody releases).
+    func characterRange(in text: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+        func snapped(_ offset: Int) -> Int {
+            var offset = offset
+            while offset < text.count && text[offset] & 0xC0 == 0x80 { offset += 1 }
+            return offset
+        }
+        return snapped(range.lowerBound)..<snapped(range.upperBound)
+    }
 }
 
 /// The pieces (text between special tokens) of every input and the work units over them.
@@ -13,8 +26,7 @@ public struct WorkPlan: Sendable {
     /// Per input, the number of special-token occurrences found.
     public let specialTokenCounts: [Int]
 
-    /// Plans `files`: finds the special tokens, then cuts each input every `shardBytes` bytes,
-    /// moving each cut forward to the start of a UTF-8 character.
+    /// Plans `files`: finds the special tokens, then cuts each input every `shardBytes` bytes.
     /// - Complexity: O(total bytes / threads) for the token scan.
     public init(files: [CorpusFile], specialTokens: SpecialTokenScanner, shardBytes: Int, threads: Int) {
         var pieces: [[Range<Int>]] = []
@@ -35,8 +47,7 @@ public struct WorkPlan: Sendable {
 
             var cut = 0
             while cut < text.count {
-                var next = cut + Swift.min(shardBytes, text.count - cut)
-                while next < text.count && text[next] & 0xC0 == 0x80 { next += 1 }
+                let next = cut + Swift.min(shardBytes, text.count - cut)
                 units.append(WorkUnit(file: fileIndex, range: cut..<next))
                 cut = next
             }

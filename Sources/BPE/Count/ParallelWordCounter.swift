@@ -49,20 +49,21 @@ public enum ParallelWordCounter {
         _ unit: WorkUnit, file: CorpusFile, pieces: [Range<Int>],
         matcher: PatternMatcher, table: WordCountTable
     ) throws(TrainError) {
+        let range = unit.characterRange(in: file.bytes)
         // First piece ending after the unit's start.
         var low = 0
         var high = pieces.count
         while low < high {
             let mid = (low + high) / 2
-            if pieces[mid].upperBound <= unit.range.lowerBound { low = mid + 1 } else { high = mid }
+            if pieces[mid].upperBound <= range.lowerBound { low = mid + 1 } else { high = mid }
         }
         var index = low
         let readableEnd = file.bytes.baseAddress! + file.bytes.count
-        while index < pieces.count && pieces[index].lowerBound < unit.range.upperBound {
+        while index < pieces.count && pieces[index].lowerBound < range.upperBound {
             let piece = pieces[index]
             let subject = UnsafeBufferPointer(rebasing: file.bytes[piece])
-            let start = max(piece.lowerBound, unit.range.lowerBound) - piece.lowerBound
-            let end = min(piece.upperBound, unit.range.upperBound) - piece.lowerBound
+            let start = max(piece.lowerBound, range.lowerBound) - piece.lowerBound
+            let end = min(piece.upperBound, range.upperBound) - piece.lowerBound
             try PieceSplitter.countSegment(
                 piece: subject, start: start, end: end, readableEnd: readableEnd, matcher: matcher, table: table)
             index += 1
