@@ -5,6 +5,6 @@ struct BPECommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bpe",
         abstract: "Train byte-level BPE tokenizers, fast, on all cores.",
-        subcommands: [TrainCommand.self]
+        subcommands: [TrainCommand.self, SplitThroughputCommand.self]
     )
 }

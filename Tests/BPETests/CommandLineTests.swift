@@ -133,4 +133,24 @@ import Testing
         #expect(output.contains("libjemalloc"))
         #expect(output.contains("libpcre2-8"))
     }
+
+    @Test func splitThroughputReportsTheSameWordsWithAndWithoutCounting() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write(Array(String(repeating: "the cat sat.<|endoftext|>  on the mat\n", count: 300).utf8), to: "c.txt")
+        var words: [String] = []
+        for extra in [[], ["--count"]] {
+            let result = try BPECommandRunner.run(
+                ["split-throughput", "--input", "c.txt", "--special-token", "<|endoftext|>", "--shard-bytes", "5"] + extra,
+                in: directory.path)
+            #expect(result.status == 0, "\(result.standardError)")
+            let fields = result.standardOutput.split(separator: " ")
+            words += fields.filter { $0.hasPrefix("words=") }.map(String.init)
+            if extra.isEmpty == false { #expect(result.standardOutput.contains("unique=9")) }
+        }
+        // Python `regex` on the same documents: 2,700 words, 9 distinct ("the", " cat", " sat",
+        // ".", " ", " on", " the", " mat", "\n").
+        #expect(words == ["words=2700", "words=2700"])
+        #expect(directory.contents() == ["c.txt"])
+    }
 }

@@ -11,8 +11,19 @@ public enum ParallelWordCounter {
         files: [CorpusFile], plan: WorkPlan, pattern: CompiledPattern, threads: Int,
         progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
     ) throws(TrainError) -> [WordCountTable] {
+        try split(files: files, plan: plan, pattern: pattern, threads: threads, progress: progress) {
+            WordCountTable()
+        }
+    }
+
+    /// The split phase into any sink: one sink per worker, made by `makeSink`.
+    public static func split<Sink: WordSink>(
+        files: [CorpusFile], plan: WorkPlan, pattern: CompiledPattern, threads: Int,
+        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil,
+        makeSink: () -> Sink
+    ) throws(TrainError) -> [Sink] {
         let workers = max(1, min(threads, plan.units.count))
-        let tables = (0..<workers).map { _ in WordCountTable() }
+        let tables = (0..<workers).map { _ in makeSink() }
         let nextUnit = Atomic<Int>(0)
         let firstError = Mutex<TrainError?>(nil)
         let bytesDone = Atomic<Int>(0)
@@ -45,9 +56,9 @@ public enum ParallelWordCounter {
     }
 
     /// Counts the segments of every piece that overlaps `unit`.
-    static func countUnit(
+    static func countUnit<Sink: WordSink>(
         _ unit: WorkUnit, file: CorpusFile, pieces: [Range<Int>],
-        matcher: PatternMatcher, table: WordCountTable
+        matcher: PatternMatcher, table: Sink
     ) throws(TrainError) {
         let range = unit.characterRange(in: file.bytes)
         // First piece ending after the unit's start.

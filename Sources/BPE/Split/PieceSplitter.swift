@@ -13,9 +13,9 @@
 enum PieceSplitter {
     /// Adds to `table` the contribution of segment `start..<end` of `piece`. `readableEnd` is
     /// the end of the memory the piece lies in (the table may read a few bytes past a word).
-    static func countSegment(
+    static func countSegment<Sink: WordSink>(
         piece: UnsafeBufferPointer<UInt8>, start: Int, end: Int, readableEnd: UnsafePointer<UInt8>,
-        matcher: PatternMatcher, table: WordCountTable
+        matcher: PatternMatcher, table: Sink
     ) throws(TrainError) {
         let base = piece.baseAddress!
         var ours = WordCursor(subject: piece, start: start)
