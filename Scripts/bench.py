@@ -1,11 +1,17 @@
 #!/usr/bin/env python3
-"""Side-by-side training benchmark: `bpe train` against rustbpe and Hugging Face tokenizers
-on the same corpus, in the same run, alternating (A B C A B C ...), reporting medians and
-ratios. Wall time, peak RSS and CPU% come from /usr/bin/time -v.
+"""swift-bpe's benchmarks, side by side with rustbpe and Hugging Face tokenizers in the same
+run (machines here are shared and noisy: only ratios within one run mean anything).
 
-  bench.py --bpe PATH --corpus FILE [--vocab-size 50257] [--rounds 3] [--anchors rustbpe,hf]
+  bench.py train --bpe BPE --corpus FILE [--vocab-size 50257] [--rounds 3] [--anchors rustbpe,hf]
+      Alternates the trainers (A B C A B C ...); medians of wall time, peak RSS and CPU%
+      (/usr/bin/time -v); fails if they learned different numbers of merges.
+  bench.py split --bpe BPE --corpus FILE [--rounds 3]
+      `bpe split-throughput` with and without counting at 1 and 2 threads, alternating.
+  bench.py suite --bpe BPE --corpus-dir DIR [--rounds 3] [--anchors rustbpe,hf]
+      Every target of the speed issue: mixed-100m and mixed-1g against the anchors, split
+      floor and scaling on mixed-1g, mixed-4g against mixed-1g, 200k merges against 50k.
 
-Prints a markdown table (and appends it to --markdown FILE if given).
+Each prints markdown; --markdown FILE appends it there too.
 """
 import argparse
 import os
@@ -17,77 +23,170 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+SEPARATOR = "<|endoftext|>"
 
 
 def timed(command):
+    """Runs `command` under /usr/bin/time -v: wall seconds, peak RSS bytes, CPU%, merges, output."""
     result = subprocess.run(["/usr/bin/time", "-v"] + command, capture_output=True, text=True)
     if result.returncode != 0:
-        sys.exit(f"failed: {' '.join(command)}\n{result.stderr[-2000:]}")
+        sys.exit(f"failed: {' '.join(command)}\n{result.stderr[-3000:]}")
     text = result.stdout + result.stderr
 
     def field(pattern):
         return re.search(pattern, text).group(1)
 
     clock = field(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)").split(":")
-    wall = sum(float(part) * 60 ** i for i, part in enumerate(reversed(clock)))
-    rss = int(field(r"Maximum resident set size \(kbytes\): (\d+)")) * 1024
-    cpu = int(field(r"Percent of CPU this job got: (\d+)%"))
-    merges = re.search(r"(\d+) merges", text) or re.search(r"merges=(\d+)", text)
-    return {"wall": wall, "rss": rss, "cpu": cpu, "merges": int(merges.group(1)), "output": text}
+    merges = re.search(r"\+ (\d+) merges", text) or re.search(r"merges=(\d+)", text)
+    return {
+        "wall": sum(float(part) * 60 ** i for i, part in enumerate(reversed(clock))),
+        "rss": int(field(r"Maximum resident set size \(kbytes\): (\d+)")) * 1024,
+        "cpu": int(field(r"Percent of CPU this job got: (\d+)%")),
+        "merges": int(merges.group(1)) if merges else None,
+        "output": text,
+    }
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--bpe", required=True)
-    parser.add_argument("--corpus", required=True)
-    parser.add_argument("--vocab-size", type=int, default=50257)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--anchors", default="rustbpe,hf")
-    parser.add_argument("--markdown")
-    args = parser.parse_args()
+def phase_seconds(output, label):
+    match = re.search(rf"^{re.escape(label)}\s+([0-9.]+)", output, re.MULTILINE)
+    return float(match.group(1)) if match else None
 
-    anchors = [a for a in args.anchors.split(",") if a]
+
+def profile_table(output):
+    return output[output.index("phase"):output.index("peak RSS:")].rstrip()
+
+
+def machine():
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
+                if line.startswith("model name")), platform.processor())
+    return f"{os.cpu_count()} cores ({cpu})"
+
+
+def ours(bpe, corpus, vocab_size, directory, extra=()):
+    return [bpe, "train", "--input", corpus, "--vocab-size", str(vocab_size),
+            "--special-token", SEPARATOR, "--output", os.path.join(directory, "bench"), "--profile", *extra]
+
+
+def anchor(name, corpus, vocab_size):
+    return [sys.executable, os.path.join(HERE, "anchor_train.py"), name, corpus, str(vocab_size)]
+
+
+def train(bpe, corpus, vocab_size, rounds, anchors):
+    """Alternating rounds; returns (markdown, medians, last swift-bpe run)."""
     with tempfile.TemporaryDirectory() as directory:
-        commands = {
-            "swift-bpe": [os.path.abspath(args.bpe), "train", "--input", args.corpus,
-                          "--vocab-size", str(args.vocab_size), "--special-token", "<|endoftext|>",
-                          "--output", os.path.join(directory, "bench"), "--profile"],
-        }
-        for anchor in anchors:
-            commands[anchor] = [sys.executable, os.path.join(HERE, "anchor_train.py"), anchor,
-                                args.corpus, str(args.vocab_size)]
+        commands = {"swift-bpe": ours(bpe, corpus, vocab_size, directory)}
+        for name in anchors:
+            commands[name] = anchor(name, corpus, vocab_size)
         runs = {name: [] for name in commands}
-        for round_number in range(args.rounds):
+        for round_number in range(rounds):
             for name, command in commands.items():
                 run = timed(command)
                 runs[name].append(run)
-                print(f"round {round_number + 1} {name}: {run['wall']:.2f} s, "
-                      f"{run['rss'] / 2**30:.2f} GiB, {run['cpu']}% CPU, {run['merges']} merges",
-                      file=sys.stderr)
-
+                print(f"  {os.path.basename(corpus)} round {round_number + 1} {name}: {run['wall']:.2f} s, "
+                      f"{run['rss'] / 2**30:.2f} GiB, {run['cpu']}% CPU, {run['merges']} merges", file=sys.stderr)
     merges = {name: {r["merges"] for r in rs} for name, rs in runs.items()}
     if len({m for ms in merges.values() for m in ms}) != 1:
         sys.exit(f"the trainers learned different numbers of merges: {merges}")
     median = {name: {key: statistics.median(r[key] for r in rs) for key in ("wall", "rss", "cpu")}
               for name, rs in runs.items()}
-    ours = median["swift-bpe"]
-    cpu_model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
-                      if line.startswith("model name")), platform.processor())
+    base = median["swift-bpe"]
     lines = [
-        f"corpus `{os.path.basename(args.corpus)}` ({os.path.getsize(args.corpus) / 1e6:.0f} MB), "
-        f"vocabulary {args.vocab_size}, GPT-4 pattern, `<|endoftext|>` documents; "
-        f"{os.cpu_count()} cores ({cpu_model}); median of {args.rounds} alternating rounds",
+        f"`{os.path.basename(corpus)}` ({os.path.getsize(corpus) / 1e6:.0f} MB), vocabulary {vocab_size}, "
+        f"GPT-4 pattern, `{SEPARATOR}` documents; {machine()}; median of {rounds} alternating round(s)",
         "",
-        "| trainer | wall s | peak RSS GiB | CPU % | wall vs swift-bpe | RSS vs swift-bpe |",
+        "| trainer | wall s | peak RSS GiB | CPU % | wall ÷ swift-bpe | RSS ÷ swift-bpe |",
         "|---|---|---|---|---|---|",
     ]
     for name, m in median.items():
         lines.append(f"| {name} | {m['wall']:.2f} | {m['rss'] / 2**30:.2f} | {m['cpu']:.0f} | "
-                     f"{m['wall'] / ours['wall']:.2f}× | {m['rss'] / ours['rss']:.2f}× |")
-    profile = runs["swift-bpe"][-1]["output"]
-    table = profile[profile.index("phase"):profile.index("peak RSS")].rstrip()
-    lines += ["", "swift-bpe `--profile` (last round):", "", "```", table, "```"]
-    text = "\n".join(lines) + "\n"
+                     f"{m['wall'] / base['wall']:.2f}× | {m['rss'] / base['rss']:.2f}× |")
+    last = runs["swift-bpe"][-1]
+    lines += ["", "swift-bpe `--profile` (last round):", "", "```", profile_table(last["output"]), "```", ""]
+    return "\n".join(lines), median, last
+
+
+def split(bpe, corpus, rounds):
+    """split-only and split+count at 1 and 2 threads, alternating; returns (markdown, medians)."""
+    configurations = [(threads, count) for threads in (1, 2) for count in (False, True)]
+    speeds = {c: [] for c in configurations}
+    for _ in range(rounds):
+        for threads, count in configurations:
+            command = [bpe, "split-throughput", "--input", corpus, "--special-token", SEPARATOR,
+                       "--threads", str(threads)] + (["--count"] if count else [])
+            output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+            speeds[(threads, count)].append(float(re.search(r"MB/s=([0-9.]+)", output).group(1)))
+    median = {c: statistics.median(v) for c, v in speeds.items()}
+    lines = [
+        f"`bpe split-throughput` on `{os.path.basename(corpus)}`, GPT-4 pattern; median MB/s of {rounds} "
+        f"alternating round(s)",
+        "",
+        "| threads | split only (floor) | split + count | count ÷ floor |",
+        "|---|---|---|---|",
+    ]
+    for threads in (1, 2):
+        floor, counted = median[(threads, False)], median[(threads, True)]
+        lines.append(f"| {threads} | {floor:.1f} | {counted:.1f} | {counted / floor:.2f} |")
+    lines += ["", f"Scaling 1 → 2 threads: split only {median[(2, False)] / median[(1, False)]:.2f}×, "
+                  f"split + count {median[(2, True)] / median[(1, True)]:.2f}×.", ""]
+    return "\n".join(lines), median
+
+
+def suite(bpe, directory, rounds, anchors):
+    corpus = {name: os.path.join(directory, f"mixed-{name}.txt") for name in ("100m", "1g", "4g")}
+    sections = []
+
+    text, m100, _ = train(bpe, corpus["100m"], 50257, rounds, anchors)
+    sections += ["#### Target 5: mixed-100m", "", text]
+    big_anchors = [a for a in anchors if a == "rustbpe"]  # HF takes minutes per run on 1 GB
+    text, m1g, last1g = train(bpe, corpus["1g"], 50257, rounds, big_anchors)
+    sections += ["#### Target 1: mixed-1g", "", text]
+
+    text, speeds = split(bpe, corpus["1g"], rounds)
+    sections += ["#### Target 2: split + count against the split floor (mixed-1g)", "", text]
+
+    summary = []
+    if os.path.exists(corpus["4g"]):
+        text, m4g, _ = train(bpe, corpus["4g"], 50257, 1, [])
+        sections += ["#### Target 3: mixed-4g (mixed-1g four times)", "", text]
+        summary.append(f"- Target 3: mixed-4g ÷ mixed-1g: peak RSS {m4g['swift-bpe']['rss'] / m1g['swift-bpe']['rss']:.2f}× "
+                       f"(target ≤ 1.2×), wall {m4g['swift-bpe']['wall'] / m1g['swift-bpe']['wall']:.2f}× (target ≤ 4.5×).")
+    text, m200k, last200k = train(bpe, corpus["1g"], 200257, 1, [])
+    sections += ["#### Target 4: 200,000 merges on mixed-1g", "", text]
+    loop50 = phase_seconds(last1g["output"], "merge loop")
+    loop200 = phase_seconds(last200k["output"], "merge loop")
+    summary.insert(0, f"- Target 4: merge loop at 200k ÷ at 50k: {loop200 / loop50:.2f}× (target ≤ 3×).")
+
+    for name, median in (("mixed-100m", m100), ("mixed-1g", m1g)):
+        if "rustbpe" in median:
+            ratio = median["rustbpe"]["wall"] / median["swift-bpe"]["wall"]
+            memory = median["swift-bpe"]["rss"] / median["rustbpe"]["rss"]
+            summary.insert(0, f"- {name}: rustbpe takes {ratio:.2f}× our wall time (target ≥ 6×); "
+                              f"our peak RSS is {memory:.2f}× rustbpe's (target ≤ 0.5× on mixed-1g).")
+    summary.append(f"- Target 2: split + count at 2 threads is {speeds[(2, True)] / speeds[(2, False)]:.2f}× "
+                   f"the split floor (target ≥ 0.67×); 1 → 2 threads scales split + count "
+                   f"{speeds[(2, True)] / speeds[(1, True)]:.2f}× (target ≥ 1.8×).")
+    return "\n".join(["#### Summary", ""] + summary + [""] + sections)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("mode", choices=["train", "split", "suite"])
+    parser.add_argument("--bpe", required=True)
+    parser.add_argument("--corpus")
+    parser.add_argument("--corpus-dir")
+    parser.add_argument("--vocab-size", type=int, default=50257)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--anchors", default="rustbpe,hf")
+    parser.add_argument("--markdown")
+    args = parser.parse_args()
+    bpe = os.path.abspath(args.bpe)
+    anchors = [a for a in args.anchors.split(",") if a]
+    if args.mode == "train":
+        text = train(bpe, args.corpus, args.vocab_size, args.rounds, anchors)[0]
+    elif args.mode == "split":
+        text = split(bpe, args.corpus, args.rounds)[0]
+    else:
+        text = suite(bpe, args.corpus_dir, args.rounds, anchors)
     print(text)
     if args.markdown:
         with open(args.markdown, "a", encoding="utf-8") as f:

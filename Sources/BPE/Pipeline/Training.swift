@@ -72,20 +72,17 @@ public enum Training {
         }
 
         progress?(.phaseStarted(.initPairs))
-        var trainer = phases.measure(.initPairs) {
-            var trainer = MergeTrainer(
-                wordCounts: wordTable!, minFrequency: configuration.minFrequency,
-                maxTokenLength: configuration.maxTokenLength, threads: configuration.threads,
-                parallelMinimumWords: configuration.parallelMergeMinimumWords)
-            wordTable = nil  // the trainer holds its own copy of the words
-            trainer.countInitialPairs()
-            return trainer
+        var learner = phases.measure(.initPairs) {
+            var learner = MergeLearner(wordCounts: wordTable!, configuration: configuration)
+            wordTable = nil  // the learner holds its own copy of the words
+            learner.countInitialPairs()
+            return learner
         }
 
         progress?(.phaseStarted(.mergeLoop))
         let requested = configuration.mergeCount
         phases.measure(.mergeLoop) {
-            trainer.learn(
+            learner.learn(
                 mergeCount: requested,
                 progress: progress.map { report in { report(.merges(done: $0, of: requested)) } })
         }
@@ -94,7 +91,7 @@ public enum Training {
             bytes: files.reduce(0) { $0 + $1.bytes.count }, words: words, uniqueWords: uniqueWords,
             specialTokenOccurrences: plan.specialTokenCounts.reduce(0, +), repairedInputs: repaired)
         return TrainingOutcome(
-            vocabulary: trainer.result(specialTokens: configuration.specialTokens),
+            vocabulary: learner.vocabulary(specialTokens: configuration.specialTokens),
             corpus: corpus, phases: phases, wallSeconds: PhaseTimings.now() - started,
             peakRSSBytes: peakResidentBytes(), writtenFiles: [], requestedMerges: requested)
     }

@@ -1,0 +1,96 @@
+// The hot kernels of `bpe train`, each timed alone on a fixed input: split throughput,
+// split + count, merging two word tables, initial pair counting, and the merge loop.
+//
+// Input: $BPE_BENCH_CORPUS if set (e.g. the shared corpus's mixed-100m.txt), else the
+// bundled Samples/licenses.txt repeated to about 8 MB. Throughput metrics count bytes for the
+// split kernels, words for the table and pair kernels, and merges for the merge loop.
+import BPE
+import Benchmark
+import Foundation
+
+/// The corpus file the kernels read, made once per process.
+let corpusPath: String = {
+    if let path = ProcessInfo.processInfo.environment["BPE_BENCH_CORPUS"] { return path }
+    let sample = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Samples/licenses.txt")
+    let text = (try? Data(contentsOf: sample)) ?? Data("no sample corpus found ".utf8)
+    var corpus = Data()
+    while corpus.count < 8 << 20 { corpus.append(text) }
+    let path = NSTemporaryDirectory() + "swift-bpe-bench-\(getpid()).txt"
+    _ = FileManager.default.createFile(atPath: path, contents: corpus)
+    return path
+}()
+
+func configuration(threads: Int) -> TrainConfiguration {
+    var configuration = TrainConfiguration(inputs: [corpusPath], vocabSize: 257)
+    configuration.specialTokens = ["<|endoftext|>"]
+    configuration.threads = threads
+    return configuration
+}
+
+/// Word counts of the corpus, split once, for the table and merge kernels.
+func wordCounts(threads: Int = 2) -> [WordCountTable] {
+    let files = [try! CorpusFile.open(corpusPath)]
+    let plan = WorkPlan(files: files, specialTokens: SpecialTokenScanner(["<|endoftext|>"]),
+                        shardBytes: 1 << 20, threads: threads)
+    let pattern = try! CompiledPattern(SplitPattern.gpt4.regex)
+    return try! ParallelWordCounter.count(files: files, plan: plan, pattern: pattern, threads: threads)
+}
+
+let benchmarks: @Sendable () -> Void = {
+    let corpusBytes = (try? FileManager.default.attributesOfItem(atPath: corpusPath)[.size] as? Int) ?? 0
+    let bytesConfiguration = Benchmark.Configuration(
+        metrics: [.wallClock, .throughput, .peakMemoryResident], scalingFactor: .one,
+        maxDuration: .seconds(5), maxIterations: 20)
+
+    for threads in [1, 2] {
+        Benchmark("split \(threads) thread(s), \(corpusBytes / 1_000_000) MB", configuration: bytesConfiguration) { benchmark in
+            for _ in benchmark.scaledIterations {
+                blackHole(try SplitThroughput.measure(configuration(threads: threads), counting: false))
+            }
+        }
+        Benchmark("split+count \(threads) thread(s), \(corpusBytes / 1_000_000) MB", configuration: bytesConfiguration) { benchmark in
+            for _ in benchmark.scaledIterations {
+                blackHole(try SplitThroughput.measure(configuration(threads: threads), counting: true))
+            }
+        }
+    }
+
+    Benchmark("merge two word tables", configuration: bytesConfiguration) { benchmark in
+        for _ in benchmark.scaledIterations {
+            let tables = wordCounts()
+            benchmark.startMeasurement()
+            for table in tables.dropFirst() { tables[0].merge(table) }
+            benchmark.stopMeasurement()
+            blackHole(tables)
+        }
+    }
+
+    Benchmark("initial pair counting", configuration: bytesConfiguration) { benchmark in
+        let tables = wordCounts()
+        for table in tables.dropFirst() { tables[0].merge(table) }
+        for _ in benchmark.scaledIterations {
+            benchmark.startMeasurement()
+            var learner = MergeLearner(wordCounts: tables[0])
+            learner.countInitialPairs()
+            benchmark.stopMeasurement()
+            blackHole(learner)
+        }
+    }
+
+    for threads in [1, 2] {
+        Benchmark("merge loop, 5000 merges, \(threads) thread(s)", configuration: bytesConfiguration) { benchmark in
+            let tables = wordCounts()
+            for table in tables.dropFirst() { tables[0].merge(table) }
+            for _ in benchmark.scaledIterations {
+                var learner = MergeLearner(wordCounts: tables[0], threads: threads)
+                learner.countInitialPairs()
+                benchmark.startMeasurement()
+                learner.learn(mergeCount: 5000)
+                benchmark.stopMeasurement()
+                blackHole(learner.vocabulary())
+            }
+        }
+    }
+}
