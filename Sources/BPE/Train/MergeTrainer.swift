@@ -112,6 +112,11 @@ struct MergeTrainer {
     /// Counts every adjacent pair of every word once and fills the heap.
     /// - Complexity: O(total tokens) map operations, then O(pairs) to heapify.
     mutating func countInitialPairs() {
+        if scratches.count > 1 && words.count >= parallelMinimumWords * 64 {
+            countInitialPairsInParallel(workers: scratches.count)
+            heap = Heap(candidates(among: 0..<pairCount.count))
+            return
+        }
         var record = 0
         while record < words.count {
             let count = weight(ofWordAt: record)
