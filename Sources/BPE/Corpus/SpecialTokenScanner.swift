@@ -49,9 +49,15 @@ public struct SpecialTokenScanner: Sendable {
                 }
             }
         }
+        return Self.leftmost(perChunk)
+    }
+
+    /// The occurrences among `candidates` (the longest token at each position, chunk after
+    /// chunk in text order): each candidate that starts after the last one kept.
+    static func leftmost(_ candidates: [[Range<Int>]]) -> [Range<Int>] {
         var accepted: [Range<Int>] = []
         var end = 0
-        for chunk in perChunk {
+        for chunk in candidates {
             for candidate in chunk where candidate.lowerBound >= end {
                 accepted.append(candidate)
                 end = candidate.upperBound
@@ -61,7 +67,7 @@ public struct SpecialTokenScanner: Sendable {
     }
 
     /// The longest token starting at each position of `start..<end` (it may run past `end`).
-    private func candidates(in text: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> [Range<Int>] {
+    func candidates(in text: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> [Range<Int>] {
         var found: [Range<Int>] = []
         guard let base = text.baseAddress else { return found }
         var i = start

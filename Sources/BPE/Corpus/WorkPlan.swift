@@ -29,31 +29,40 @@ public struct WorkPlan: Sendable {
     /// Plans `files`: finds the special tokens, then cuts each input every `shardBytes` bytes.
     /// - Complexity: O(total bytes / threads) for the token scan.
     public init(files: [CorpusFile], specialTokens: SpecialTokenScanner, shardBytes: Int, threads: Int) {
+        self.init(
+            files: files,
+            specialTokenOccurrences: files.map { file in
+                specialTokens.occurrences(in: file.bytes, threads: threads) { file.releasePages($0) }
+            },
+            shardBytes: shardBytes)
+    }
+
+    /// Plans `files` whose special tokens were already found (`specialTokenOccurrences[i]`
+    /// for file i, in order, never overlapping), cutting each every `shardBytes` bytes.
+    /// - Complexity: O(special tokens + units); never reads the text.
+    init(files: [CorpusFile], specialTokenOccurrences: [[Range<Int>]], shardBytes: Int) {
         var pieces: [[Range<Int>]] = []
         var units: [WorkUnit] = []
-        var counts: [Int] = []
         for (fileIndex, file) in files.enumerated() {
-            let text = file.bytes
-            let tokens = specialTokens.occurrences(in: text, threads: threads) { file.releasePages($0) }
-            counts.append(tokens.count)
+            let length = file.bytes.count
             var filePieces: [Range<Int>] = []
             var start = 0
-            for token in tokens {
+            for token in specialTokenOccurrences[fileIndex] {
                 if token.lowerBound > start { filePieces.append(start..<token.lowerBound) }
                 start = token.upperBound
             }
-            if text.count > start { filePieces.append(start..<text.count) }
+            if length > start { filePieces.append(start..<length) }
             pieces.append(filePieces)
 
             var cut = 0
-            while cut < text.count {
-                let next = cut + Swift.min(shardBytes, text.count - cut)
+            while cut < length {
+                let next = cut + Swift.min(shardBytes, length - cut)
                 units.append(WorkUnit(file: fileIndex, range: cut..<next))
                 cut = next
             }
         }
         self.pieces = pieces
         self.units = units
-        self.specialTokenCounts = counts
+        self.specialTokenCounts = specialTokenOccurrences.map(\.count)
     }
 }
