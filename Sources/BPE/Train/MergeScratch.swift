@@ -1,6 +1,6 @@
-/// One worker's share of a merge applied in parallel (`MergeTrainer.applyMergeInParallel`):
-/// the words it rewrote changed pair counts, recorded here instead of in the shared tables.
-/// Kept between merges so its buffers are reused.
+/// One worker's share of a merge (`MergeTrainer.applyMerge`): the words it rewrote changed
+/// pair counts, recorded here instead of in the shared tables, so that several workers can
+/// rewrite at once. Kept between merges so its buffers are reused.
 ///
 /// `@unchecked Sendable`: each worker writes only its own scratch; the merge loop reads them
 /// all after the workers are done.
@@ -18,7 +18,7 @@ final class MergeScratch: @unchecked Sendable {
         var words: [UInt32] = []
     }
 
-    /// Changes to pairs that existed before the merge, by pair id.
+    /// Changes to live pairs that existed before the merge, by pair id.
     var existingIDs: [Int32] = []
     var existingDeltas: [Int64] = []
     /// Change to the merged pair's own count.
@@ -46,8 +46,10 @@ final class MergeScratch: @unchecked Sendable {
         newPairs.removeAll(keepingCapacity: true)
     }
 
+    /// Records `delta` for live pair `id`; a pair that is not live (`id` < 0) is not tracked.
     @inline(__always)
     mutating func addToExisting(_ id: Int32, _ delta: Int64) {
+        guard id >= 0 else { return }
         existingIDs.append(id)
         existingDeltas.append(delta)
     }

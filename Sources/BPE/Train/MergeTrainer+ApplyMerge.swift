@@ -1,89 +1,143 @@
+import CPrefetch
+import Dispatch
+
 extension MergeTrainer {
-    /// Replaces, left to right and without overlap, each (left, right) in `word` by `newToken`,
-    /// and moves the word's weight from the pairs that disappear to the pairs that appear.
+    /// Applies the merge (left, right) → `newToken` to the words `listed` (ascending), shared
+    /// among `workers` scratches in contiguous chunks, then adds up what the rewrites recorded:
+    /// the vanished pairs' counts fall, and each pair with `newToken` that is live is
+    /// registered and pushed. The changes are applied in chunk order, so the result is the
+    /// same for any number of workers: equal counts, and word lists joined in ascending order.
+    /// - Complexity: O(total length of the listed words / workers) + O(pairs changed).
+    mutating func applyMerge(
+        left: UInt32, right: UInt32, pair merged: Int, into newToken: UInt32, listed: [UInt32], workers: Int
+    ) {
+        let active = Array(scratches.prefix(workers))
+        let vocabularySize = vocabulary.count
+        for scratch in active { scratch.state.reset(vocabularySize: vocabularySize) }
+        words.withUnsafeMutableBufferPointer { buffer in
+            Self.rewriteChunks(
+                listed: listed, records: buffer.baseAddress!, left: left, right: right,
+                newToken: newToken, pairIDs: pairIDs, scratches: active)
+        }
+        // The workers' copies of `pairIDs` are gone: registering below does not copy the map.
+        for scratch in active {
+            pairCount[merged] += scratch.state.mergedDelta
+            let ids = scratch.state.existingIDs
+            let deltas = scratch.state.existingDeltas
+            pairCount.withUnsafeMutableBufferPointer { counts in
+                for index in ids.indices {
+                    if index + Self.prefetchDistance < ids.count {
+                        bpe_prefetch(counts.baseAddress! + Int(ids[index + Self.prefetchDistance]))
+                    }
+                    counts[Int(ids[index])] += deltas[index]
+                }
+            }
+        }
+        for pair in Self.combinedNewPairs(active) where isLive(pair.left, pair.right, count: pair.count) {
+            heap.insert(register(pair.left, pair.right, count: pair.count, words: pair.words))
+        }
+    }
+
+    /// The pairs with the new token that the scratches saw, each once: counts added, word
+    /// lists joined in scratch order.
+    private static func combinedNewPairs(_ scratches: [MergeScratch]) -> [MergeScratch.State.NewPair] {
+        if scratches.count == 1 { return scratches[0].state.newPairs }
+        var combined: [MergeScratch.State.NewPair] = []
+        var index: [UInt64: Int] = [:]
+        for scratch in scratches {
+            for pair in scratch.state.newPairs {
+                let key = MergeTrainer.key(pair.left, pair.right)
+                if let existing = index[key] {
+                    combined[existing].count += pair.count
+                    combined[existing].words.append(contentsOf: pair.words)
+                } else {
+                    index[key] = combined.count
+                    combined.append(pair)
+                }
+            }
+        }
+        return combined
+    }
+
+    /// Each scratch rewrites its contiguous chunk of `listed`, in parallel when there are several.
+    private static func rewriteChunks(
+        listed: [UInt32], records: UnsafeMutablePointer<UInt32>, left: UInt32, right: UInt32,
+        newToken: UInt32, pairIDs: PairMap, scratches: [MergeScratch]
+    ) {
+        // Workers write disjoint words and read the rest.
+        nonisolated(unsafe) let records = records
+        let workers = scratches.count
+        let work = { @Sendable (worker: Int) in
+            let chunk = (listed.count * worker / workers)..<(listed.count * (worker + 1) / workers)
+            let scratch = scratches[worker]
+            var state = scratch.state
+            scratch.state = MergeScratch.State()  // `state` is now the only owner: no copies
+            defer { scratch.state = state }
+            for index in chunk.prefix(prefetchDistance) { bpe_prefetch(records + Int(listed[index])) }
+            for index in chunk {
+                if index + prefetchDistance < chunk.upperBound {
+                    bpe_prefetch(records + Int(listed[index + prefetchDistance]))
+                }
+                rewrite(
+                    word: Int(listed[index]), in: records, left: left, right: right,
+                    newToken: newToken, pairIDs: pairIDs, scratch: &state)
+            }
+        }
+        if workers == 1 {
+            work(0)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: workers, execute: work)
+        }
+    }
+
+    /// Replaces, left to right and without overlap, each (left, right) in one word by
+    /// `newToken`, recording in `scratch` how the word's weight moves: off the merged pair and
+    /// the live pairs that vanish, onto the pairs with `newToken` that appear.
     ///
     /// The word keeps its place; its length shrinks and the freed tail is never read again.
-    ///
-    /// Loop invariant: `words[start ..< start + written]` is the rewritten prefix of the word
-    /// and the pair counts already reflect it; `read` is the next unread original position.
-    /// Using the rewritten previous token makes chains like `a b a b` and `a a a a` exact.
-    /// Pairs with `newToken` are found through `newPairID`, the merged pair by its id: only
-    /// the two vanishing neighbour pairs need a hash lookup.
+    /// Loop invariant: `records[start ..< start + written]` is the rewritten prefix and its
+    /// changes are recorded; `read` is the next unread original position. Using the
+    /// rewritten previous token makes chains like `a b a b` and `a a a a` exact.
     /// - Complexity: O(length of the word).
     @inline(__always)
-    mutating func applyMerge(left: UInt32, right: UInt32, pair merged: Int, into newToken: UInt32, word: Int) {
-        let start = word + Self.headerSize
-        let length = Int(words[word + 2])
-        let weight = weight(ofWordAt: word)
+    static func rewrite(
+        word: Int, in records: UnsafeMutablePointer<UInt32>, left: UInt32, right: UInt32,
+        newToken: UInt32, pairIDs: PairMap, scratch: inout MergeScratch.State
+    ) {
+        let start = word + headerSize
+        let length = Int(records[word + 2])
+        let weight = Int64(records[word]) | Int64(records[word + 1]) << 32
         let wordID = UInt32(word)
         var read = 0
         var written = 0
         while read < length {
-            let token = words[start + read]
-            if token == left && read + 1 < length && words[start + read + 1] == right {
+            let token = records[start + read]
+            if token == left && read + 1 < length && records[start + read + 1] == right {
                 if written > 0 {
-                    let previous = words[start + written - 1]
+                    let previous = records[start + written - 1]
                     if previous == newToken {
                         // (newToken, left) appeared at the previous replacement in this word.
-                        pairCount[newPairID(newToken, left, newToken: newToken)] -= weight
+                        scratch.addToNew(newToken, left, -weight, newToken: newToken, listing: nil)
                     } else {
-                        addToPair(previous, left, -weight)
+                        scratch.addToExisting(pairIDs.liveID(for: key(previous, left)), -weight)
                     }
-                    addToNewPair(previous, newToken, weight, newToken: newToken, listing: wordID)
+                    scratch.addToNew(previous, newToken, weight, newToken: newToken, listing: wordID)
                 }
-                pairCount[merged] -= weight
+                scratch.mergedDelta -= weight
                 if read + 2 < length {
-                    let next = words[start + read + 2]
-                    addToPair(right, next, -weight)
-                    addToNewPair(newToken, next, weight, newToken: newToken, listing: wordID)
+                    let next = records[start + read + 2]
+                    scratch.addToExisting(pairIDs.liveID(for: key(right, next)), -weight)
+                    scratch.addToNew(newToken, next, weight, newToken: newToken, listing: wordID)
                 }
-                words[start + written] = newToken
+                records[start + written] = newToken
                 written += 1
                 read += 2
             } else {
-                words[start + written] = token
+                records[start + written] = token
                 written += 1
                 read += 1
             }
         }
-        words[word + 2] = UInt32(written)
-    }
-
-    /// The id of a pair holding the token the current merge creates, cached per merge in
-    /// `pairEndingInNew` / `pairStartingWithNew` (indexed by the other token).
-    @inline(__always)
-    mutating func newPairID(_ left: UInt32, _ right: UInt32, newToken: UInt32) -> Int {
-        if left == newToken {
-            let cached = pairStartingWithNew[Int(right)]
-            if cached >= 0 { return Int(cached) }
-            let id = pairID(left, right)
-            pairStartingWithNew[Int(right)] = id
-            touchedStartingWithNew.append(right)
-            return Int(id)
-        }
-        let cached = pairEndingInNew[Int(left)]
-        if cached >= 0 { return Int(cached) }
-        let id = pairID(left, right)
-        pairEndingInNew[Int(left)] = id
-        touchedEndingInNew.append(left)
-        return Int(id)
-    }
-
-    @inline(__always)
-    mutating func addToNewPair(_ left: UInt32, _ right: UInt32, _ delta: Int64, newToken: UInt32, listing word: UInt32) {
-        let id = newPairID(left, right, newToken: newToken)
-        pairCount[id] += delta
-        if pairLastWord[id] != word {
-            pairLastWord[id] = word
-            pairWords[id].append(word)
-        }
-    }
-
-    /// Forgets the per-merge cache of `newPairID`.
-    mutating func resetNewPairCache() {
-        for token in touchedStartingWithNew { pairStartingWithNew[Int(token)] = -1 }
-        for token in touchedEndingInNew { pairEndingInNew[Int(token)] = -1 }
-        touchedStartingWithNew.removeAll(keepingCapacity: true)
-        touchedEndingInNew.removeAll(keepingCapacity: true)
+        records[word + 2] = UInt32(written)
     }
 }

@@ -4,15 +4,20 @@ import HeapModule
 /// Learns merges from word counts with incremental pair counts and a priority heap.
 /// A struct, so the hot loops' accesses are checked for exclusivity at compile time, not at run time.
 ///
-/// Words are arrays of token ids stored back to back in `tokens`. For every pair the trainer
-/// keeps its count and the words it was seen in. A merge rewrites only the words listed for
-/// its pair and adjusts the counts of the pairs around each occurrence (`applyMerge`); it
-/// never recounts all pairs.
+/// Words are token-id arrays stored back to back as records. The trainer tracks only *live*
+/// pairs, those that may still be merged: for each, its count and the words it was created
+/// in. A merge rewrites only the words listed for its pair (`rewrite`), subtracts the weight
+/// of the pairs that vanish around each occurrence and collects the pairs that appear with
+/// the new token; it never recounts all pairs.
 ///
-/// Heap invariant: every pair with a positive count that may be chosen has exactly one entry
-/// whose stored count is at least its true count. Counts of existing pairs only fall (a
-/// merge creates pairs only with its new token), so when the top entry's stored count equals
-/// its true count it is the true maximum; otherwise it is pushed back with its true count.
+/// Why only live pairs: a pair's count only falls once the merge that created it is over (or
+/// once the initial count is done), because a merge creates pairs only with its new token.
+/// So a pair below `--min-frequency` then, or too long for `--max-token-length`, can never be
+/// chosen; it is never registered, and changes to its count are simply not recorded.
+///
+/// Heap invariant: every live pair has exactly one entry, whose stored count is at least its
+/// true count; when the top entry's stored count equals its true count it is the true
+/// maximum, otherwise it is pushed back with its true count.
 struct MergeTrainer {
     let vocabulary = TokenVocabulary()
 
@@ -21,21 +26,11 @@ struct MergeTrainer {
     var words: [UInt32] = []
     private(set) var wordTotal = 0
 
-    // Pairs, by dense id.
+    // Live pairs, by dense id.
     var pairIDs = PairMap()
-    var pairLeft: [UInt32] = []
-    var pairRight: [UInt32] = []
     var pairCount: [Int64] = []
     /// The words a pair was created in, ascending; may list words that no longer hold it.
     var pairWords: [[UInt32]] = []
-    /// The last word appended to `pairWords[p]`, so no word is listed twice.
-    var pairLastWord: [UInt32] = []
-
-    // Per merge: ids of the pairs (x, new) and (new, x) by x, -1 when not seen yet.
-    var pairEndingInNew: [Int32] = []
-    var pairStartingWithNew: [Int32] = []
-    var touchedEndingInNew: [UInt32] = []
-    var touchedStartingWithNew: [UInt32] = []
 
     var heap = Heap<PairEntry>()
     private(set) var merges: [Merge] = []
@@ -50,7 +45,7 @@ struct MergeTrainer {
     let maxTokenLength: Int
     /// A merge listing at least this many words is applied by all workers together.
     let parallelMinimumWords: Int
-    /// One per worker when merges may run in parallel; empty otherwise.
+    /// One per worker (at least one): where rewrites record their count changes.
     let scratches: [MergeScratch]
 
     /// Copies every word of two or more bytes with a positive count; shorter words hold no pair.
@@ -62,7 +57,7 @@ struct MergeTrainer {
         threshold = Int64(max(1, minFrequency))
         self.maxTokenLength = maxTokenLength ?? Int.max
         self.parallelMinimumWords = max(1, parallelMinimumWords)
-        scratches = threads > 1 ? (0..<threads).map { _ in MergeScratch() } : []
+        scratches = (0..<max(1, threads)).map { _ in MergeScratch() }
         wordCounts.forEach { word, count in
             guard count > 0, word.count >= 2 else { return }
             words.append(UInt32(truncatingIfNeeded: count))
@@ -76,80 +71,34 @@ struct MergeTrainer {
     }
 
     @inline(__always)
-    func weight(ofWordAt record: Int) -> Int64 {
-        Int64(words[record]) | Int64(words[record + 1]) << 32
-    }
-
-    @inline(__always)
     static func key(_ left: UInt32, _ right: UInt32) -> UInt64 { UInt64(left) << 32 | UInt64(right) }
 
-    /// The id of pair (left, right), created with count 0 if new.
+    /// Whether a pair with this count may ever be merged.
     @inline(__always)
-    mutating func pairID(_ left: UInt32, _ right: UInt32) -> Int32 {
-        let next = Int32(pairCount.count)
-        let id = pairIDs.id(for: Self.key(left, right)) { next }
-        if id == next {
-            pairLeft.append(left)
-            pairRight.append(right)
-            pairCount.append(0)
-            pairWords.append([])
-            pairLastWord.append(UInt32.max)
-        }
-        return id
+    func isLive(_ left: UInt32, _ right: UInt32, count: Int64) -> Bool {
+        count >= threshold && vocabulary.length(left) + vocabulary.length(right) <= maxTokenLength
     }
 
-    /// Adds `delta` to a pair's count and, when asked, lists `word` among its words.
-    @inline(__always)
-    mutating func addToPair(_ left: UInt32, _ right: UInt32, _ delta: Int64, listing word: UInt32? = nil) {
-        let id = Int(pairID(left, right))
-        pairCount[id] += delta
-        if let word, pairLastWord[id] != word {
-            pairLastWord[id] = word
-            pairWords[id].append(word)
-        }
+    /// Gives a live pair an id, its count and its words, and returns its heap entry.
+    mutating func register(_ left: UInt32, _ right: UInt32, count: Int64, words listed: [UInt32]) -> PairEntry {
+        let id = Int32(pairCount.count)
+        _ = pairIDs.id(for: Self.key(left, right)) { id }
+        pairCount.append(count)
+        pairWords.append(listed)
+        return PairEntry(count: count, left: left, right: right, vocabulary: vocabulary)
     }
 
-    /// Counts every adjacent pair of every word once and fills the heap.
-    /// - Complexity: O(total tokens) map operations, then O(pairs) to heapify.
+    /// Counts every pair of every word once (one contiguous run of words per worker, when
+    /// there are enough words), registers the live ones and fills the heap.
+    /// - Complexity: O(total tokens / workers) + O(distinct pairs).
     mutating func countInitialPairs() {
-        if scratches.count > 1 && words.count >= parallelMinimumWords * 64 {
-            countInitialPairsInParallel(workers: scratches.count)
-            heap = Heap(candidates(among: 0..<pairCount.count))
-            return
+        let runs = words.count >= parallelMinimumWords * 64 ? scratches.count : 1
+        let counted = countPairsInRuns(runs)
+        var entries: [PairEntry] = []
+        for pair in counted where isLive(pair.left, pair.right, count: pair.count) {
+            entries.append(register(pair.left, pair.right, count: pair.count, words: pair.words))
         }
-        var record = 0
-        while record < words.count {
-            let count = weight(ofWordAt: record)
-            let length = Int(words[record + 2])
-            let first = record + Self.headerSize
-            for i in first..<(first + length - 1) {
-                addToPair(words[i], words[i + 1], count, listing: UInt32(record))
-            }
-            record = first + length
-        }
-        heap = Heap(candidates(among: 0..<pairCount.count))
-    }
-
-    /// Heap entries for the pairs in `ids` that may still be merged; the word lists of the
-    /// others are freed. A pair's count only falls once the merge that created it is over
-    /// (or once the initial count is done), so a pair below `threshold` or too long now can
-    /// never be chosen: nothing needs to know where it occurs.
-    mutating func candidates(among ids: Range<Int>) -> [PairEntry] {
-        var result: [PairEntry] = []
-        for id in ids {
-            let left = pairLeft[id]
-            let right = pairRight[id]
-            guard pairCount[id] >= threshold,
-                  vocabulary.length(left) + vocabulary.length(right) <= maxTokenLength
-            else {
-                pairWords[id] = []
-                continue
-            }
-            result.append(PairEntry(
-                count: pairCount[id], pair: Int32(id), left: left, right: right,
-                leftBytes: vocabulary.bytes(left), rightBytes: vocabulary.bytes(right)))
-        }
-        return result
+        heap = Heap(entries)
     }
 
     /// Learns up to `mergeCount` merges (SPEC §4). `progress` is called with the number of
@@ -159,7 +108,7 @@ struct MergeTrainer {
     mutating func learn(mergeCount: Int, progress: ((Int) -> Void)? = nil) {
         merges.reserveCapacity(mergeCount)
         while merges.count < mergeCount, var top = heap.popMax() {
-            let id = Int(top.pair)
+            let id = Int(pairIDs.liveID(for: Self.key(top.left, top.right)))
             let current = pairCount[id]
             if current != top.count {
                 if current >= threshold {
@@ -177,45 +126,15 @@ struct MergeTrainer {
                 pairWords[id] = []
                 continue
             }
-
             let newToken = vocabulary.append(merged)
-            while pairEndingInNew.count < vocabulary.count {
-                pairEndingInNew.append(-1)
-                pairStartingWithNew.append(-1)
-            }
             merges.append(Merge(Int(top.left), Int(top.right)))
-            let firstNewPair = pairCount.count
             let listed = pairWords[id]
             pairWords[id] = []
-            if !scratches.isEmpty && listed.count >= parallelMinimumWords {
-                applyMergeInParallel(
-                    left: top.left, right: top.right, pair: id, into: newToken, listed: listed, scratches: scratches)
-            } else {
-                applyMergeSerially(left: top.left, right: top.right, pair: id, into: newToken, listed: listed)
-            }
-            // Every pair created by this merge holds the new token, and only this merge creates such pairs.
-            for entry in candidates(among: firstNewPair..<pairCount.count) {
-                heap.insert(entry)
-            }
+            let workers = listed.count >= parallelMinimumWords ? scratches.count : 1
+            applyMerge(left: top.left, right: top.right, pair: id, into: newToken, listed: listed, workers: workers)
             if let progress, merges.count % 256 == 0 { progress(merges.count) }
         }
         progress?(merges.count)
-    }
-
-    /// `applyMerge` on each listed word in order, prefetching a few words ahead: the loop
-    /// waits on memory, not arithmetic.
-    mutating func applyMergeSerially(left: UInt32, right: UInt32, pair: Int, into newToken: UInt32, listed: [UInt32]) {
-        words.withUnsafeBufferPointer { records in
-            for ahead in listed.prefix(Self.prefetchDistance) { bpe_prefetch(records.baseAddress! + Int(ahead)) }
-        }
-        for (index, word) in listed.enumerated() {
-            if index + Self.prefetchDistance < listed.count {
-                let ahead = Int(listed[index + Self.prefetchDistance])
-                words.withUnsafeBufferPointer { bpe_prefetch($0.baseAddress! + ahead) }
-            }
-            applyMerge(left: left, right: right, pair: pair, into: newToken, word: Int(word))
-        }
-        resetNewPairCache()
     }
 
     /// The vocabulary learned so far.

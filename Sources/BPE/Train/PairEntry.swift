@@ -4,20 +4,22 @@
 /// token, then the greater bytes of the right token, as unsigned byte strings. `Heap.max` is
 /// the best pair. The count may be stale (higher than the pair's count now): the merge loop
 /// re-validates an entry when it reaches the top.
+///
+/// 24 bytes: the heap holds one entry per live pair (millions), so the bytes are looked up in
+/// the vocabulary, and only when two counts tie.
 struct PairEntry: Comparable {
     var count: Int64
-    var pair: Int32
     var left: UInt32
     var right: UInt32
-    /// The tokens' bytes, which never move while the trainer lives (`TokenVocabulary`).
-    var leftBytes: UnsafeBufferPointer<UInt8>
-    var rightBytes: UnsafeBufferPointer<UInt8>
+    /// The trainer's vocabulary, which outlives every entry (the trainer owns both).
+    unowned(unsafe) let vocabulary: TokenVocabulary
 
     static func < (a: PairEntry, b: PairEntry) -> Bool {
         if a.count != b.count { return a.count < b.count }
-        let byLeft = TokenVocabulary.compare(a.leftBytes, b.leftBytes)
+        let vocabulary = a.vocabulary
+        let byLeft = TokenVocabulary.compare(vocabulary.bytes(a.left), vocabulary.bytes(b.left))
         if byLeft != 0 { return byLeft < 0 }
-        return TokenVocabulary.compare(a.rightBytes, b.rightBytes) < 0
+        return TokenVocabulary.compare(vocabulary.bytes(a.right), vocabulary.bytes(b.right)) < 0
     }
 
     static func == (a: PairEntry, b: PairEntry) -> Bool {

@@ -1,9 +1,9 @@
-/// A hash map from a pair of token ids to the pair's dense id, open addressing with linear
-/// probing and Fibonacci hashing; entries are never removed (pairs keep their id for life).
+/// A hash map from a pair of token ids (packed in a `UInt64`) to a dense id, open addressing
+/// with linear probing and Fibonacci hashing; entries are never removed.
 /// Key and id share one 16-byte slot, so a lookup costs one cache line.
 ///
-/// Invariant: the capacity is a power of two and at most half of the slots are used, so a
-/// probe sequence is short and always ends at an empty slot.
+/// Invariant: the capacity is a power of two and at most 3/4 of the slots are used, so a
+/// probe sequence is short (the hash spreads keys well) and always ends at an empty slot.
 struct PairMap {
     struct Slot {
         var key: UInt64
@@ -17,7 +17,7 @@ struct PairMap {
 
     init(minimumCapacity: Int = 1 << 16) {
         var capacity = 1 << 4
-        while capacity < minimumCapacity * 2 { capacity <<= 1 }
+        while capacity * 3 < minimumCapacity * 4 { capacity <<= 1 }
         slots = [Slot](repeating: Slot(key: Self.emptyKey, id: -1), count: capacity)
         shift = UInt64(64 - capacity.trailingZeroBitCount)
     }
@@ -42,19 +42,20 @@ struct PairMap {
         let id = makeID()
         slots[index] = Slot(key: key, id: id)
         count += 1
-        if count * 2 > slots.count { grow() }
+        if count * 4 > slots.count * 3 { grow() }
         return id
     }
 
-    /// The id of a pair known to be present (every pair ever adjacent in a word is).
+    /// The id stored for `key`, or -1 if there is none.
+    /// - Complexity: O(1) expected.
     @inline(__always)
-    func existingID(for key: UInt64) -> Int32 {
+    func liveID(for key: UInt64) -> Int32 {
         let mask = slots.count - 1
         var index = home(of: key)
         while true {
             let slot = slots[index]
             if slot.key == key { return slot.id }
-            precondition(slot.key != Self.emptyKey, "pair missing from the pair map")
+            if slot.key == Self.emptyKey { return -1 }
             index = (index + 1) & mask
         }
     }
