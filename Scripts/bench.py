@@ -146,11 +146,11 @@ def suite(bpe, directory, rounds, anchors):
 
     summary = []
     if os.path.exists(corpus["4g"]):
-        text, m4g, _ = train(bpe, corpus["4g"], 50257, 1, [])
+        text, m4g, _ = train(bpe, corpus["4g"], 50257, rounds, [])
         sections += ["#### Target 3: mixed-4g (mixed-1g four times)", "", text]
         summary.append(f"- Target 3: mixed-4g ÷ mixed-1g: peak RSS {m4g['swift-bpe']['rss'] / m1g['swift-bpe']['rss']:.2f}× "
                        f"(target ≤ 1.2×), wall {m4g['swift-bpe']['wall'] / m1g['swift-bpe']['wall']:.2f}× (target ≤ 4.5×).")
-    text, m200k, last200k = train(bpe, corpus["1g"], 200257, 1, [])
+    text, m200k, last200k = train(bpe, corpus["1g"], 200257, rounds, [])
     sections += ["#### Target 4: 200,000 merges on mixed-1g", "", text]
     loop50 = phase_seconds(last1g["output"], "merge loop")
     loop200 = phase_seconds(last200k["output"], "merge loop")
