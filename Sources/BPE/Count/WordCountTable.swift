@@ -224,6 +224,7 @@ public final class WordCountTable: @unchecked Sendable {
     }
 
     /// The count of `word` (0 if absent). For tests and reports.
+    /// - Complexity: O(capacity): it scans the table.
     public func count(of word: [UInt8]) -> Int64 {
         var found: Int64 = 0
         forEach { bytes, count in if bytes.elementsEqual(word) { found = count } }
