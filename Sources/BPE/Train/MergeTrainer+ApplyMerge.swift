@@ -73,10 +73,15 @@ extension MergeTrainer {
             var state = scratch.state
             scratch.state = MergeScratch.State()  // `state` is now the only owner: no copies
             defer { scratch.state = state }
-            for index in chunk.prefix(prefetchDistance) { bpe_prefetch(records + Int(listed[index])) }
+            // A record (12 bytes of header, 4 per token) often spans two cache lines: fetch both.
+            @inline(__always) func prefetch(_ record: UInt32) {
+                bpe_prefetch(records + Int(record))
+                bpe_prefetch(records + Int(record) + 15)
+            }
+            for index in chunk.prefix(prefetchDistance) { prefetch(listed[index]) }
             for index in chunk {
                 if index + prefetchDistance < chunk.upperBound {
-                    bpe_prefetch(records + Int(listed[index + prefetchDistance]))
+                    prefetch(listed[index + prefetchDistance])
                 }
                 rewrite(
                     word: Int(listed[index]), in: records, left: left, right: right,
