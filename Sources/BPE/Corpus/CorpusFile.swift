@@ -37,7 +37,7 @@ public final class CorpusFile: @unchecked Sendable {
     /// Maps `path` (or reads standard input for `-`).
     /// - Complexity: O(1) for a file (pages are read on first touch); O(n) for standard input.
     public static func open(_ path: String) throws(TrainError) -> CorpusFile {
-        if path == "-" { return try readStandardInput() }
+        if path == "-" { return try readAll(fd: STDIN_FILENO, path: "-") }
         let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
@@ -75,10 +75,6 @@ public final class CorpusFile: @unchecked Sendable {
         return CorpusFile(
             path: path, bytes: UnsafeBufferPointer(start: buffer.baseAddress, count: content.count)
         ) { buffer.deallocate() }
-    }
-
-    private static func readStandardInput() throws(TrainError) -> CorpusFile {
-        try readAll(fd: STDIN_FILENO, path: "-")
     }
 
     private static func readAll(fd: Int32, path: String) throws(TrainError) -> CorpusFile {

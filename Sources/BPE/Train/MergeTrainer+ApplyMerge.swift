@@ -11,7 +11,7 @@ extension MergeTrainer {
     mutating func applyMerge(
         left: UInt32, right: UInt32, pair merged: Int, into newToken: UInt32, listed: [UInt32], workers: Int
     ) {
-        let active = Array(scratches.prefix(workers))
+        let active = scratches[..<workers]
         let vocabularySize = vocabulary.count
         for scratch in active { scratch.state.reset(vocabularySize: vocabularySize) }
         words.withUnsafeMutableBufferPointer { buffer in
@@ -40,8 +40,8 @@ extension MergeTrainer {
 
     /// The pairs with the new token that the scratches saw, each once: counts added, word
     /// lists joined in scratch order.
-    private static func combinedNewPairs(_ scratches: [MergeScratch]) -> [MergeScratch.State.NewPair] {
-        if scratches.count == 1 { return scratches[0].state.newPairs }
+    private static func combinedNewPairs(_ scratches: ArraySlice<MergeScratch>) -> [MergeScratch.State.NewPair] {
+        if scratches.count == 1 { return scratches[scratches.startIndex].state.newPairs }
         var combined: [MergeScratch.State.NewPair] = []
         var index: [UInt64: Int] = [:]
         for scratch in scratches {
@@ -62,14 +62,14 @@ extension MergeTrainer {
     /// Each scratch rewrites its contiguous chunk of `listed`, in parallel when there are several.
     private static func rewriteChunks(
         listed: [UInt32], records: UnsafeMutablePointer<UInt32>, left: UInt32, right: UInt32,
-        newToken: UInt32, pairIDs: PairMap, scratches: [MergeScratch]
+        newToken: UInt32, pairIDs: PairMap, scratches: ArraySlice<MergeScratch>
     ) {
         // Workers write disjoint words and read the rest.
         nonisolated(unsafe) let records = records
         let workers = scratches.count
         let work = { @Sendable (worker: Int) in
             let chunk = (listed.count * worker / workers)..<(listed.count * (worker + 1) / workers)
-            let scratch = scratches[worker]
+            let scratch = scratches[scratches.startIndex + worker]
             var state = scratch.state
             scratch.state = MergeScratch.State()  // `state` is now the only owner: no copies
             defer { scratch.state = state }
