@@ -24,7 +24,7 @@ import Testing
            let line = text.split(separator: "\n").first(where: { $0.contains("url = /") }),
            let origin = line.split(separator: "=", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces)
         {
-            let candidate = URL(fileURLWithPath: origin).deletingLastPathComponent()
+            let candidate = URL(fileURLWithPath: origin).standardized.deletingLastPathComponent()
                 .appendingPathComponent("shared/fixtures/cs336")
             if FileManager.default.fileExists(atPath: candidate.path) { return candidate.path }
         }
