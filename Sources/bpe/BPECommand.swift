@@ -5,6 +5,6 @@ struct BPECommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bpe",
         abstract: "Train byte-level BPE tokenizers, fast, on all cores.",
-        subcommands: [TrainCommand.self, SplitThroughputCommand.self]
+        subcommands: [TrainCommand.self, EncodeCommand.self, DecodeCommand.self, EvalCommand.self, SplitThroughputCommand.self]
     )
 }

@@ -114,26 +114,3 @@ struct TrainCommand: ParsableCommand {
         if profile { printError(ProfileTable.render(outcome), terminator: "") }
     }
 }
-
-func printError(_ text: String, terminator: String = "\n") {
-    writeStandardError(text + terminator)
-}
-
-/// Writes to file descriptor 2 directly: C's `stderr` is shared mutable state to Swift 6.
-func writeStandardError(_ text: String) {
-    let bytes = Array(text.utf8)
-    var offset = 0
-    while offset < bytes.count {
-        let n = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress! + offset, $0.count - offset) }
-        if n <= 0 { return }
-        offset += n
-    }
-}
-
-/// A one-line progress display on a terminal's stderr, redrawn in place.
-enum ProgressLine {
-    static func show(_ text: String) { writeStandardError("\r\u{1B}[2K" + text) }
-    static func clear() {
-        if isatty(STDERR_FILENO) != 0 { writeStandardError("\r\u{1B}[2K") }
-    }
-}

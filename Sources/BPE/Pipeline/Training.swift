@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Progress of a run, reported to the caller (the library itself never prints).
 public enum TrainingProgress: Sendable {
     case phaseStarted(Phase)
@@ -98,50 +96,14 @@ public enum Training {
             peakRSSBytes: peakResidentBytes(), writtenFiles: [], requestedMerges: requested)
     }
 
-    /// Maps and validates every input (repairing it if asked), finds its special tokens, and
-    /// plans the work units. Validation and the special-token search share one pass over each
-    /// chunk of a mapped file, after which the chunk's pages are dropped.
+    /// Reads every input (`InputReader`) and plans the work units.
     static func readInputs(
         _ configuration: TrainConfiguration
     ) throws(TrainError) -> ([CorpusFile], WorkPlan, Int) {
-        let scanner = SpecialTokenScanner(configuration.specialTokens)
-        var files: [CorpusFile] = []
-        var occurrences: [[Range<Int>]] = []
-        var repaired = 0
-        for path in configuration.inputs {
-            var file = try CorpusFile.open(path)
-            let found = ChunkCandidates()
-            let mapped = file
-            let invalidAt = UTF8Validation.firstInvalidOffset(in: file.bytes, threads: configuration.threads) { chunk in
-                if !scanner.isEmpty {
-                    found.add(scanner.candidates(in: mapped.bytes, from: chunk.lowerBound, to: chunk.upperBound), at: chunk)
-                }
-                mapped.releasePages(chunk)
-            }
-            if let offset = invalidAt {
-                guard configuration.invalidUTF8 == .replace else { throw .invalidUTF8(path: path, offset: offset) }
-                file = CorpusFile.inMemory(UTF8Validation.repaired(file.bytes), path: path)
-                repaired += 1
-                occurrences.append(scanner.occurrences(in: file.bytes, threads: configuration.threads))
-            } else {
-                occurrences.append(SpecialTokenScanner.leftmost(found.inTextOrder()))
-            }
-            files.append(file)
-        }
+        let (files, occurrences, repaired) = try InputReader.read(
+            configuration.inputs, specialTokens: configuration.specialTokens,
+            invalidUTF8: configuration.invalidUTF8, threads: configuration.threads)
         let plan = WorkPlan(files: files, specialTokenOccurrences: occurrences, shardBytes: configuration.shardBytes)
         return (files, plan, repaired)
-    }
-}
-
-/// Special-token candidates gathered chunk by chunk from parallel workers.
-final class ChunkCandidates: Sendable {
-    private let chunks = Mutex<[(start: Int, candidates: [Range<Int>])]>([])
-
-    func add(_ candidates: [Range<Int>], at chunk: Range<Int>) {
-        chunks.withLock { $0.append((chunk.lowerBound, candidates)) }
-    }
-
-    func inTextOrder() -> [[Range<Int>]] {
-        chunks.withLock { $0.sorted { $0.start < $1.start }.map(\.candidates) }
     }
 }

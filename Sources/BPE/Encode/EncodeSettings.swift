@@ -1,0 +1,28 @@
+/// How an encode (or eval) run reads its inputs and spreads the work.
+public struct EncodeSettings: Sendable {
+    public var threads: Int
+    /// Target bytes per work unit; never changes the ids (tests use tiny values).
+    public var shardBytes: Int = 1 << 20
+    public var specialTokens: SpecialTokenPolicy = .disallowAll
+    public var invalidUTF8: InvalidUTF8Policy = .error
+    /// Leading words a unit records for the join; past them the join re-encodes the unit
+    /// (tests lower it to exercise that path).
+    var leadingWordLimit = 1024
+    /// Word length from which `BytePairMerger` uses its heap (tests lower it).
+    var heapThreshold = BytePairMerger.defaultHeapThreshold
+
+    public init(threads: Int = TrainConfiguration.defaultThreadCount) {
+        self.threads = max(1, threads)
+    }
+}
+
+/// What an encode run hands its consumer, in input order.
+public enum EncodedPart {
+    /// The next ids of input `file`, and the number of non-empty words they encode.
+    case ids(ArraySlice<Rank>, file: Int, words: Int)
+    /// Input `file` is complete (sent for every input, empty ones included).
+    case endOfFile(Int)
+}
+
+/// Progress of an encode run: input bytes done, of the total.
+public typealias EncodeProgress = @Sendable (_ done: Int, _ total: Int) -> Void

@@ -1,0 +1,111 @@
+import Glibc
+
+/// A token's rank (tiktoken's word for its id): the merge priority when encoding.
+public typealias Rank = UInt32
+
+extension Rank {
+    /// "No such token": larger than every real rank, so it never wins a minimum.
+    static let none = Rank.max
+}
+
+/// Byte string → rank: the lookup encoding does for every pair it considers.
+///
+/// Open addressing with linear probing over 24-byte slots. A slot keeps the first eight
+/// bytes of its token inline, so a token of up to eight bytes (most of them) is found without
+/// touching the byte arena; a longer one compares its remaining bytes there.
+///
+/// Invariant: `slots.count` is a power of two at least twice the number of tokens; a slot is
+/// empty exactly when its `length` is 0 (the empty string is never a token).
+///
+/// `@unchecked Sendable`: immutable after `init`, then only read.
+final class RankTable: @unchecked Sendable {
+    private struct Slot {
+        var prefix: UInt64
+        var offset: UInt32
+        var length: UInt32
+        var rank: Rank
+    }
+
+    private let slots: UnsafeMutableBufferPointer<Slot>
+    private let mask: Int
+    private let arena: UnsafeMutableBufferPointer<UInt8>
+    /// The rank of each single byte (`Rank.none` if the vocabulary lacks it).
+    let byteRanks: [Rank]
+    let count: Int
+
+    /// A table of `tokens` (bytes, rank). Duplicate byte strings keep the first rank given.
+    /// - Complexity: O(total bytes).
+    init(_ tokens: [(bytes: [UInt8], rank: Rank)]) {
+        var capacity = 16
+        while capacity < tokens.count * 2 { capacity <<= 1 }
+        slots = .allocate(capacity: capacity)
+        slots.initialize(repeating: Slot(prefix: 0, offset: 0, length: 0, rank: 0))
+        mask = capacity - 1
+        let totalBytes = tokens.reduce(0) { $0 + $1.bytes.count }
+        arena = .allocate(capacity: max(1, totalBytes))
+        var byteRanks = [Rank](repeating: .none, count: 256)
+        var used = 0
+        var count = 0
+        for token in tokens where !token.bytes.isEmpty {
+            let length = token.bytes.count
+            let start = arena.baseAddress! + used
+            token.bytes.withUnsafeBufferPointer { start.update(from: $0.baseAddress!, count: length) }
+            if Self.lookup(start, length, slots: slots, mask: mask, arena: arena.baseAddress!) != .none { continue }
+            used += length
+            let prefix = Self.prefix(start, length)
+            var index = Self.hash(start, length, prefix: prefix) & mask
+            while slots[index].length != 0 { index = (index + 1) & mask }
+            slots[index] = Slot(prefix: prefix, offset: UInt32(start - arena.baseAddress!), length: UInt32(length), rank: token.rank)
+            if length == 1 { byteRanks[Int(token.bytes[0])] = token.rank }
+            count += 1
+        }
+        self.byteRanks = byteRanks
+        self.count = count
+    }
+
+    deinit {
+        slots.deallocate()
+        arena.deallocate()
+    }
+
+    /// The rank of `bytes[0..<length]`, or `Rank.none`.
+    /// - Complexity: O(length) expected.
+    @inline(__always)
+    func rank(_ bytes: UnsafePointer<UInt8>, _ length: Int) -> Rank {
+        Self.lookup(bytes, length, slots: slots, mask: mask, arena: arena.baseAddress!)
+    }
+
+    @inline(__always)
+    private static func lookup(
+        _ bytes: UnsafePointer<UInt8>, _ length: Int,
+        slots: UnsafeMutableBufferPointer<Slot>, mask: Int, arena: UnsafeMutablePointer<UInt8>
+    ) -> Rank {
+        let prefix = prefix(bytes, length)
+        var index = hash(bytes, length, prefix: prefix) & mask
+        while true {
+            let slot = slots[index]
+            if slot.length == 0 { return .none }
+            if slot.length == UInt32(truncatingIfNeeded: length) && slot.prefix == prefix
+                && (length <= 8 || memcmp(arena + Int(slot.offset) + 8, bytes + 8, length - 8) == 0) {
+                return slot.rank
+            }
+            index = (index + 1) & mask
+        }
+    }
+
+    /// The first `min(length, 8)` bytes, zero-padded, as one machine word.
+    @inline(__always)
+    private static func prefix(_ bytes: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
+        var value: UInt64 = 0
+        withUnsafeMutableBytes(of: &value) { $0.baseAddress!.copyMemory(from: bytes, byteCount: min(length, 8)) }
+        return value
+    }
+
+    @inline(__always)
+    private static func hash(_ bytes: UnsafePointer<UInt8>, _ length: Int, prefix: UInt64) -> Int {
+        if length > 8 { return Int(truncatingIfNeeded: ByteHash.hash(bytes, count: length)) }
+        var h = (prefix ^ UInt64(truncatingIfNeeded: length) &* 0x9E37_79B9_7F4A_7C15) &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 32
+        return Int(truncatingIfNeeded: h)
+    }
+}

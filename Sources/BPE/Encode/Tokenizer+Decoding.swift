@@ -1,0 +1,28 @@
+extension Tokenizer {
+    /// The bytes of `ids`, concatenated (special tokens as their text). The bytes need not be
+    /// UTF-8 on their own: a character may be split between two calls, and joining the
+    /// results restores it.
+    /// - Parameter path: names the input in the error for an unknown id.
+    /// - Complexity: O(output bytes).
+    public func decode(_ ids: [Int], path: String = "<ids>") throws(EncodeError) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(ids.count * 4)
+        for (position, id) in ids.enumerated() {
+            guard let bytes = bytes(of: id) else { throw .unknownID(id: id, position: position, path: path) }
+            out.append(contentsOf: bytes)
+        }
+        return out
+    }
+
+    /// Decodes the ids in `input` (read as `format`) into `output`, streaming: no id list is
+    /// built. The first unknown id stops it with its position.
+    /// - Complexity: O(input + output bytes).
+    public func decode(
+        _ input: UnsafeBufferPointer<UInt8>, format: IDFormat, path: String, into output: OutputStream
+    ) throws(EncodeError) {
+        try IDReader.forEachID(in: input, format: format, path: path) { (id, position) throws(EncodeError) in
+            guard let bytes = bytes(of: id) else { throw .unknownID(id: id, position: position, path: path) }
+            try output.write(bytes)
+        }
+    }
+}

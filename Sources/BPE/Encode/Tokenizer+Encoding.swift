@@ -1,0 +1,107 @@
+extension Tokenizer {
+    /// Encodes the inputs at `paths` on `settings.threads` workers and hands the ids to
+    /// `consume` in input order, as they are ready (memory stays bounded by the work in
+    /// flight). The ids equal those of encoding each whole input alone.
+    ///
+    /// Fails before any id is produced if an input is unreadable, not UTF-8 (unless
+    /// repaired), or holds a special token the policy does not allow.
+    /// - Complexity: O(total bytes) work over the threads; the split regex dominates.
+    public func encode(
+        paths: [String], settings: EncodeSettings, progress: EncodeProgress? = nil,
+        consume: (EncodedPart) throws(EncodeError) -> Void
+    ) throws(EncodeError) {
+        var opened: [CorpusFile] = []
+        for path in paths {
+            do { opened.append(try CorpusFile.open(path)) } catch { throw .input(error) }
+        }
+        try encode(files: opened, settings: settings, progress: progress, consume: consume)
+    }
+
+    /// `encode(paths:...)` for inputs already opened or held in memory.
+    func encode(
+        files opened: [CorpusFile], settings: EncodeSettings, progress: EncodeProgress? = nil,
+        consume: (EncodedPart) throws(EncodeError) -> Void
+    ) throws(EncodeError) {
+        try settings.specialTokens.check(against: self)
+        let scanned = settings.specialTokens.scans ? specialTokens.map(\.token) : []
+        let read: (files: [CorpusFile], occurrences: [[Range<Int>]], repaired: Int)
+        do {
+            read = try InputReader.prepare(opened, specialTokens: scanned, invalidUTF8: settings.invalidUTF8, threads: settings.threads)
+        } catch {
+            throw .input(error)
+        }
+        let files = read.files
+        var hits: [[SpecialTokenHit]] = []
+        for (file, occurrences) in zip(files, read.occurrences) {
+            var allowed: [SpecialTokenHit] = []
+            for occurrence in occurrences {
+                let token = String(decoding: UnsafeBufferPointer(rebasing: file.bytes[occurrence]), as: UTF8.self)
+                guard settings.specialTokens.allows(token), let id = specialTokenID(token) else {
+                    throw .disallowedSpecialToken(token: token, path: file.path, offset: occurrence.lowerBound)
+                }
+                allowed.append(SpecialTokenHit(range: occurrence, id: Rank(id)))
+            }
+            hits.append(allowed)
+        }
+        let plan = WorkPlan(files: files, specialTokenOccurrences: hits.map { $0.map(\.range) }, shardBytes: max(1, settings.shardBytes))
+        let totalBytes = files.reduce(0) { $0 + $1.bytes.count }
+        let units = plan.units
+        let sharedHits = hits
+
+        var join = EncodedStream()
+        var filesEnded = 0
+        var bytesDone = 0
+        try OrderedParallelMap.run(
+            count: units.count, threads: settings.threads, window: 4 * settings.threads,
+            makeWorker: { [self] in
+                let encoder = UnitEncoder(self, heapThreshold: settings.heapThreshold)
+                return { (index: Int) throws(EncodeError) -> EncodedUnit in
+                    let unit = units[index]
+                    let encoded = try encoder.encode(
+                        unit, file: files[unit.file], pieces: plan.pieces[unit.file], specials: sharedHits[unit.file],
+                        leadingWordLimit: settings.leadingWordLimit)
+                    files[unit.file].releasePages(unit.range)
+                    return encoded
+                }
+            },
+            deliver: { (index: Int, encoded: EncodedUnit) throws(EncodeError) in
+                let unit = units[index]
+                while filesEnded < unit.file {
+                    try consume(.endOfFile(filesEnded))
+                    filesEnded += 1
+                }
+                let (ids, words) = try join.admit(encoded) { () throws(EncodeError) in
+                    try UnitEncoder(self, heapThreshold: settings.heapThreshold).encode(
+                        unit, file: files[unit.file], pieces: plan.pieces[unit.file], specials: sharedHits[unit.file],
+                        leadingWordLimit: Int.max)
+                }
+                try consume(.ids(ids, file: unit.file, words: words))
+                bytesDone += unit.range.count
+                progress?(bytesDone, totalBytes)
+            })
+        while filesEnded < files.count {
+            try consume(.endOfFile(filesEnded))
+            filesEnded += 1
+        }
+    }
+
+    /// The ids of `text`, encoded on one thread with `specialTokens`' policy.
+    /// - Complexity: O(n) expected.
+    public func encode(_ text: String, specialTokens policy: SpecialTokenPolicy = .disallowAll) throws(EncodeError) -> [Int] {
+        try encode(bytes: Array(text.utf8), settings: { var s = EncodeSettings(threads: 1); s.specialTokens = policy; return s }())
+    }
+
+    /// The ids of UTF-8 `bytes` under `settings` (threads and shards never change the result).
+    public func encode(bytes: [UInt8], settings: EncodeSettings) throws(EncodeError) -> [Int] {
+        try encode(files: [CorpusFile.inMemory(bytes, path: "<text>")], settings: settings)
+    }
+
+    /// The ids of in-memory inputs, concatenated.
+    func encode(files: [CorpusFile], settings: EncodeSettings) throws(EncodeError) -> [Int] {
+        var ids: [Int] = []
+        try encode(files: files, settings: settings) { (part: EncodedPart) throws(EncodeError) in
+            if case let .ids(chunk, _, _) = part { ids.append(contentsOf: chunk.lazy.map { Int($0) }) }
+        }
+        return ids
+    }
+}

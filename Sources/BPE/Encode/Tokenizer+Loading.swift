@@ -1,0 +1,202 @@
+import Foundation
+
+extension Tokenizer {
+    /// Loads a vocabulary by the kind of file `path` is:
+    /// - `PREFIX.model` (minbpe, as `bpe train` writes it): pattern, special tokens and merges;
+    /// - `PREFIX.tiktoken`: ranks; pattern and special tokens from `PREFIX.train.json` when it
+    ///   is there, else `pattern` must be given;
+    /// - a `.json` file: GPT-2's `encoder.json`, with its `vocab.bpe` as `merges`; the pattern
+    ///   defaults to GPT-2's, and ids that no byte or merge produces are special tokens.
+    ///
+    /// `pattern` (a preset name or a regex) replaces the file's pattern; each of
+    /// `specialTokens` the vocabulary lacks is added after its largest id, in the order given
+    /// (SPEC §5's layout). With `forDecodingOnly`, a missing pattern is no error (decoding
+    /// never splits; the tokenizer then splits like `gpt4`).
+    /// - Complexity: O(vocabulary bytes).
+    public static func load(
+        path: String, merges: String? = nil, pattern: String? = nil, specialTokens extra: [String] = [],
+        forDecodingOnly: Bool = false
+    ) throws(EncodeError) -> Tokenizer {
+        let parsed: ParsedVocabulary
+        if path.hasSuffix(".model") {
+            parsed = try parseMinbpeModel(path)
+        } else if path.hasSuffix(".tiktoken") {
+            parsed = try parseTiktoken(path)
+        } else if path.hasSuffix(".json") {
+            guard let merges else {
+                throw .cannotLoadVocabulary(path: path, reason: "a GPT-2 encoder.json needs its vocab.bpe: pass --merges FILE")
+            }
+            parsed = try parseGPT2(encoder: path, merges: merges)
+        } else {
+            throw .cannotLoadVocabulary(
+                path: path, reason: "expected a .model (minbpe), .tiktoken, or GPT-2 encoder .json file")
+        }
+        guard let chosenPattern = pattern ?? parsed.pattern ?? (forDecodingOnly ? SplitPattern.gpt4.name : nil) else {
+            throw .cannotLoadVocabulary(
+                path: path, reason: "no PREFIX.train.json beside it names the split pattern: pass --pattern")
+        }
+        var specials = parsed.specialTokens
+        var nextID = max(parsed.tokens.map(\.rank).max() ?? -1, specials.map(\.id).max() ?? -1) + 1
+        for token in extra where !specials.contains(where: { $0.token == token }) {
+            if token.isEmpty { throw .invalidValue(option: "--special-token", value: token, reason: "a special token cannot be empty") }
+            specials.append((token, nextID))
+            nextID += 1
+        }
+        do {
+            return try Tokenizer(pattern: chosenPattern, tokens: parsed.tokens, specialTokens: specials)
+        } catch let .cannotLoadVocabulary(_, reason) {
+            throw .cannotLoadVocabulary(path: path, reason: reason)
+        }
+    }
+
+    struct ParsedVocabulary {
+        var pattern: String?
+        var tokens: [(bytes: [UInt8], rank: Int)]
+        var specialTokens: [(token: String, id: Int)]
+    }
+
+    static func readText(_ path: String) throws(EncodeError) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let reason = FileManager.default.fileExists(atPath: path) ? "it cannot be read" : "no such file"
+            throw .cannotLoadVocabulary(path: path, reason: reason)
+        }
+        guard let text = String(validating: data, as: UTF8.self) else {
+            throw .cannotLoadVocabulary(path: path, reason: "it is not UTF-8 text")
+        }
+        return text
+    }
+
+    /// minbpe's `.model`: `minbpe v1`, the pattern, the number of special tokens, `TOKEN ID`
+    /// lines, then `LEFT RIGHT` per merge; merge k makes id 256 + k.
+    static func parseMinbpeModel(_ path: String) throws(EncodeError) -> ParsedVocabulary {
+        let lines = try readText(path).split(separator: "\n", omittingEmptySubsequences: false)
+        func fail(_ line: Int, _ reason: String) -> EncodeError {
+            .cannotLoadVocabulary(path: path, reason: "line \(line + 1): \(reason)")
+        }
+        guard lines.count >= 3, lines[0] == "minbpe v1" else { throw fail(0, "expected 'minbpe v1'") }
+        let pattern = String(lines[1])
+        guard let specialCount = Int(lines[2]), specialCount >= 0, lines.count >= 3 + specialCount else {
+            throw fail(2, "expected the number of special tokens")
+        }
+        var specials: [(token: String, id: Int)] = []
+        for index in 3..<(3 + specialCount) {
+            let line = lines[index]
+            guard let space = line.lastIndex(of: " "), let id = Int(line[line.index(after: space)...]) else {
+                throw fail(index, "expected 'TOKEN ID'")
+            }
+            specials.append((String(line[..<space]), id))
+        }
+        var tokens: [(bytes: [UInt8], rank: Int)] = (0..<256).map { ([UInt8($0)], $0) }
+        for index in (3 + specialCount)..<lines.count where !lines[index].isEmpty {
+            let fields = lines[index].split(separator: " ")
+            guard fields.count == 2, let left = Int(fields[0]), let right = Int(fields[1]),
+                  left >= 0, right >= 0, left < tokens.count, right < tokens.count else {
+                throw fail(index, "expected two ids of earlier tokens")
+            }
+            tokens.append((tokens[left].bytes + tokens[right].bytes, tokens.count))
+        }
+        return ParsedVocabulary(pattern: pattern, tokens: tokens, specialTokens: specials)
+    }
+
+    /// `.tiktoken`: `base64(bytes) rank` per line; `PREFIX.train.json` beside it, if present,
+    /// gives `pattern` and `special_tokens`.
+    static func parseTiktoken(_ path: String) throws(EncodeError) -> ParsedVocabulary {
+        var tokens: [(bytes: [UInt8], rank: Int)] = []
+        for (index, line) in try readText(path).split(separator: "\n").enumerated() {
+            let fields = line.split(separator: " ")
+            guard fields.count == 2, let data = Data(base64Encoded: String(fields[0])), let rank = Int(fields[1]) else {
+                throw .cannotLoadVocabulary(path: path, reason: "line \(index + 1): expected 'BASE64 RANK'")
+            }
+            tokens.append((Array(data), rank))
+        }
+        var parsed = ParsedVocabulary(pattern: nil, tokens: tokens, specialTokens: [])
+        let report = String(path.dropLast(".tiktoken".count)) + ".train.json"
+        if FileManager.default.fileExists(atPath: report) {
+            let object = try? JSONSerialization.jsonObject(with: Data(try readText(report).utf8))
+            guard let object = object as? [String: Any], let pattern = object["pattern"] as? String else {
+                throw .cannotLoadVocabulary(path: report, reason: "expected a JSON object with a 'pattern'")
+            }
+            parsed.pattern = pattern
+            let specials = object["special_tokens"] as? [String: Any] ?? [:]
+            for (token, id) in specials {
+                guard let id = id as? Int else {
+                    throw .cannotLoadVocabulary(path: report, reason: "special token '\(token)' has no integer id")
+                }
+                parsed.specialTokens.append((token, id))
+            }
+        }
+        return parsed
+    }
+
+    /// GPT-2's `encoder.json` (token text in the byte-to-unicode alphabet → id) and
+    /// `vocab.bpe` (merges in order). Ids are ranks, as in tiktoken's `gpt2`; the merges only
+    /// tell mergeable tokens from special ones and must agree with the ids' order.
+    static func parseGPT2(encoder path: String, merges mergesPath: String) throws(EncodeError) -> ParsedVocabulary {
+        let decoder = GPT2ByteAlphabet.decoder
+        func bytes(_ text: Substring) -> [UInt8]? {
+            var out: [UInt8] = []
+            for scalar in text.unicodeScalars {
+                guard let byte = decoder[scalar] else { return nil }
+                out.append(byte)
+            }
+            return out
+        }
+        let object = try? JSONSerialization.jsonObject(with: Data(try readText(path).utf8))
+        guard let encoder = object as? [String: Any] else {
+            throw .cannotLoadVocabulary(path: path, reason: "expected a JSON object of token → id")
+        }
+        var merged: [[UInt8]] = []
+        for (index, line) in try readText(mergesPath).split(separator: "\n").enumerated() {
+            if index == 0 && line.hasPrefix("#version") { continue }
+            let fields = line.split(separator: " ")
+            guard fields.count == 2, let left = bytes(fields[0]), let right = bytes(fields[1]) else {
+                throw .cannotLoadVocabulary(path: mergesPath, reason: "line \(index + 1): expected two tokens in GPT-2's byte alphabet")
+            }
+            merged.append(left + right)
+        }
+        let mergedSet = Set(merged)
+        var tokens: [(bytes: [UInt8], rank: Int)] = []
+        var specials: [(token: String, id: Int)] = []
+        var idOfBytes: [[UInt8]: Int] = [:]
+        for (text, value) in encoder {
+            guard let id = value as? Int else {
+                throw .cannotLoadVocabulary(path: path, reason: "token '\(text)' has no integer id")
+            }
+            if let decoded = bytes(Substring(text)), decoded.count == 1 || mergedSet.contains(decoded) {
+                tokens.append((decoded, id))
+                idOfBytes[decoded] = id
+            } else {
+                specials.append((text, id))
+            }
+        }
+        var previous = -1
+        for (index, token) in merged.enumerated() {
+            guard let id = idOfBytes[token] else {
+                throw .cannotLoadVocabulary(path: mergesPath, reason: "merge \(index + 1) makes a token encoder.json lacks")
+            }
+            guard id > previous else {
+                throw .cannotLoadVocabulary(path: mergesPath, reason: "merge \(index + 1) disagrees with the order of encoder.json's ids")
+            }
+            previous = id
+        }
+        return ParsedVocabulary(pattern: SplitPattern.gpt2.name, tokens: tokens, specialTokens: specials)
+    }
+}
+
+/// GPT-2's `bytes_to_unicode`: printable Latin-1 bytes stand for themselves, the other 68
+/// bytes for U+0100 onwards, in byte order.
+enum GPT2ByteAlphabet {
+    static let decoder: [Unicode.Scalar: UInt8] = {
+        var printable = Array(0x21...0x7E) + Array(0xA1...0xAC) + Array(0xAE...0xFF)
+        var scalars = printable
+        var extra = 0
+        for byte in 0..<256 where !printable.contains(byte) {
+            printable.append(byte)
+            scalars.append(256 + extra)
+            extra += 1
+        }
+        var map: [Unicode.Scalar: UInt8] = [:]
+        for (byte, scalar) in zip(printable, scalars) { map[Unicode.Scalar(UInt32(scalar))!] = UInt8(byte) }
+        return map
+    }()
+}

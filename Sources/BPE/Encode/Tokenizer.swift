@@ -1,0 +1,76 @@
+/// A vocabulary ready to encode and decode: the split pattern, the rank of every mergeable
+/// token, and the special tokens. Encoding is tiktoken's: split with the pattern (PCRE2, as
+/// training does), then each word is one token if it is one, else `BytePairMerger` splits it.
+///
+/// Ranks are ids, as in tiktoken and in what `bpe train` writes. Build one with the loaders
+/// in `Tokenizer+Loading.swift` or `init(pattern:tokens:specialTokens:)`.
+///
+/// Immutable and `Sendable`: one instance serves every worker; each worker keeps its own
+/// `WordEncoder` (matcher and scratch).
+public final class Tokenizer: Sendable {
+    /// The split regex (a preset's regex, resolved).
+    public let pattern: String
+    let compiledPattern: CompiledPattern
+    let ranks: RankTable
+    /// Special tokens and their ids, in id order.
+    public let specialTokens: [(token: String, id: Int)]
+    /// The bytes of every id; an id that names nothing has none (`nil`).
+    private let tokenBytes: [[UInt8]?]
+    /// Number of mergeable (non-special) tokens.
+    public let mergeableCount: Int
+
+    /// A tokenizer from mergeable `tokens` (bytes, rank) and `specialTokens` (text, id).
+    ///
+    /// Every one of the 256 bytes must be a token (byte-level BPE can then encode anything);
+    /// no two tokens may share bytes or an id.
+    public init(pattern: String, tokens: [(bytes: [UInt8], rank: Int)], specialTokens: [(token: String, id: Int)]) throws(EncodeError) {
+        self.pattern = SplitPattern.resolve(pattern)
+        do { compiledPattern = try CompiledPattern(self.pattern) } catch { throw .input(error) }
+        var largest = -1
+        for token in tokens {
+            if token.rank < 0 || token.rank >= Int(Rank.none) {
+                throw .cannotLoadVocabulary(path: "", reason: "rank \(token.rank) is out of range")
+            }
+            largest = max(largest, token.rank)
+        }
+        for special in specialTokens { largest = max(largest, special.id) }
+        var bytesOfID = [[UInt8]?](repeating: nil, count: largest + 1)
+        var seen = Set<[UInt8]>()
+        for token in tokens {
+            if bytesOfID[token.rank] != nil { throw .cannotLoadVocabulary(path: "", reason: "id \(token.rank) is given twice") }
+            if token.bytes.isEmpty { throw .cannotLoadVocabulary(path: "", reason: "id \(token.rank) has no bytes") }
+            if !seen.insert(token.bytes).inserted {
+                throw .cannotLoadVocabulary(path: "", reason: "two ids hold the same bytes (one is \(token.rank))")
+            }
+            bytesOfID[token.rank] = token.bytes
+        }
+        for special in specialTokens {
+            if special.id < 0 || bytesOfID[special.id] != nil {
+                throw .cannotLoadVocabulary(path: "", reason: "special token '\(special.token)' has id \(special.id), which is taken")
+            }
+            bytesOfID[special.id] = Array(special.token.utf8)
+        }
+        ranks = RankTable(tokens.map { ($0.bytes, Rank($0.rank)) })
+        if let missing = ranks.byteRanks.firstIndex(of: .none) {
+            throw .cannotLoadVocabulary(path: "", reason: "byte 0x\(String(missing, radix: 16)) is not a token, so not every text can be encoded")
+        }
+        self.tokenBytes = bytesOfID
+        self.specialTokens = specialTokens.sorted { $0.id < $1.id }
+        self.mergeableCount = tokens.count
+    }
+
+    /// One more than the largest id: the size of an id table for this vocabulary.
+    public var idLimit: Int { tokenBytes.count }
+
+    /// The bytes of `id`, or `nil` if it names no token.
+    /// - Complexity: O(1).
+    public func bytes(of id: Int) -> [UInt8]? {
+        id >= 0 && id < tokenBytes.count ? tokenBytes[id] : nil
+    }
+
+    /// Whether `id` is a special token.
+    public func isSpecial(_ id: Int) -> Bool { specialTokens.contains { $0.id == id } }
+
+    /// The id of a special token's text, or `nil`.
+    public func specialTokenID(_ token: String) -> Int? { specialTokens.first { $0.token == token }?.id }
+}

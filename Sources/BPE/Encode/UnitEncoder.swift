@@ -1,0 +1,145 @@
+/// One worker's encoder: its own PCRE2 matcher and merge scratch, reading the shared
+/// `Tokenizer`. Encodes work units (byte ranges of an input) into `EncodedUnit`s.
+final class UnitEncoder {
+    let tokenizer: Tokenizer
+    private let matcher: PatternMatcher
+    private let merger: BytePairMerger
+    private let ranks: RankTable
+
+    init(_ tokenizer: Tokenizer, heapThreshold: Int = BytePairMerger.defaultHeapThreshold) {
+        self.tokenizer = tokenizer
+        matcher = PatternMatcher(tokenizer.compiledPattern)
+        merger = BytePairMerger(heapThreshold: heapThreshold)
+        ranks = tokenizer.ranks
+    }
+
+    /// The ranks of the word `bytes[0..<length]`: its own rank if it is a token, else
+    /// `BytePairMerger`'s split.
+    /// - Complexity: O(length) expected for a token, O(length²) worst case otherwise.
+    @inline(__always)
+    func encodeWord(_ bytes: UnsafePointer<UInt8>, length: Int, into output: inout [Rank]) {
+        let whole = ranks.rank(bytes, length)
+        if whole != .none {
+            output.append(whole)
+        } else {
+            merger.merge(bytes, length: length, table: ranks, into: &output)
+        }
+    }
+
+    /// Encodes `unit` of `file`: the allowed special tokens that start in it and the segments
+    /// of the pieces it overlaps, in text order. At most `leadingWordLimit` leading words
+    /// are recorded for the join.
+    func encode(
+        _ unit: WorkUnit, file: CorpusFile, pieces: [Range<Int>], specials: [SpecialTokenHit],
+        leadingWordLimit: Int
+    ) throws(EncodeError) -> EncodedUnit {
+        var result = EncodedUnit(file: unit.file)
+        let range = unit.characterRange(in: file.bytes)
+        var pieceIndex = Self.firstIndex(in: pieces.count) { pieces[$0].upperBound > range.lowerBound }
+        var specialIndex = Self.firstIndex(in: specials.count) { specials[$0].range.lowerBound >= range.lowerBound }
+        func emitSpecials(before limit: Int) {
+            while specialIndex < specials.count && specials[specialIndex].range.lowerBound < min(limit, range.upperBound) {
+                result.ids.append(specials[specialIndex].id)
+                specialIndex += 1
+            }
+        }
+        while pieceIndex < pieces.count && pieces[pieceIndex].lowerBound < range.upperBound {
+            let piece = pieces[pieceIndex]
+            emitSpecials(before: piece.lowerBound)
+            let start = max(piece.lowerBound, range.lowerBound)
+            let end = min(piece.upperBound, range.upperBound)
+            do {
+                try encodeSegment(
+                    piece: piece, in: file.bytes, start: start, end: end,
+                    recordLeading: start > piece.lowerBound ? leadingWordLimit : nil, into: &result)
+            } catch {
+                throw .input(error)
+            }
+            pieceIndex += 1
+        }
+        emitSpecials(before: range.upperBound)
+        return result
+    }
+
+    /// Encodes the words of S(start) of `piece` (file offsets) that start before `end`, then,
+    /// if `end` is inside the piece, walks on with S(end) in lockstep until both meet (the
+    /// `PieceSplitter` walk), encoding this unit's words only; the meeting word is the
+    /// hand-off to the next unit.
+    private func encodeSegment(
+        piece: Range<Int>, in text: UnsafeBufferPointer<UInt8>, start: Int, end: Int,
+        recordLeading: Int?, into result: inout EncodedUnit
+    ) throws(TrainError) {
+        let subject = UnsafeBufferPointer(rebasing: text[piece])
+        let base = subject.baseAddress!
+        let offset = piece.lowerBound
+        if recordLeading != nil { result.insidePiece = offset }
+        var recordsLeft = recordLeading ?? 0
+
+        @inline(__always)
+        func emit(_ word: Range<Int>, into result: inout EncodedUnit) {
+            if !word.isEmpty {
+                encodeWord(base + word.lowerBound, length: word.count, into: &result.ids)
+                result.words += 1
+            }
+            guard recordLeading != nil else { return }
+            if recordsLeft > 0 {
+                result.leadingWords.append(.init(
+                    start: word.lowerBound + offset, end: word.upperBound + offset, idEnd: result.ids.count))
+                recordsLeft -= 1
+            } else {
+                result.leadingWordsComplete = false
+            }
+        }
+
+        var ours = WordCursor(subject: subject, start: start - offset)
+        var word = try ours.next(matcher)
+        while let current = word, current.lowerBound < end - offset {
+            emit(current, into: &result)
+            word = try ours.next(matcher)
+        }
+        if end >= piece.upperBound { return }
+
+        var theirs = WordCursor(subject: subject, start: end - offset)
+        var their = try theirs.next(matcher)
+        // Invariant: every word of S(start) before `word` is encoded; `their` is the first word
+        // of S(end) not before `word` in (start, end) order.
+        while true {
+            switch (word, their) {
+            case (nil, nil):
+                result.handOff = (offset, Self.pieceEndMarker(piece))
+                return
+            case let (mine?, theirsWord?) where mine == theirsWord:
+                result.handOff = (offset, (mine.lowerBound + offset)..<(mine.upperBound + offset))
+                return
+            case let (mine?, theirsWord) where theirsWord == nil || EncodedUnit.precedes(mine, theirsWord!):
+                emit(mine, into: &result)
+                word = try ours.next(matcher)
+            default:
+                their = try theirs.next(matcher)
+            }
+        }
+    }
+
+    /// A "word" after every word of `piece`: the hand-off when the next unit's words are all
+    /// superseded.
+    static func pieceEndMarker(_ piece: Range<Int>) -> Range<Int> {
+        (piece.upperBound + 1)..<(piece.upperBound + 1)
+    }
+
+    /// The first index in 0..<count where `isAtOrAfter` holds (it must be monotone).
+    private static func firstIndex(in count: Int, where isAtOrAfter: (Int) -> Bool) -> Int {
+        var low = 0
+        var high = count
+        while low < high {
+            let mid = (low + high) / 2
+            if isAtOrAfter(mid) { high = mid } else { low = mid + 1 }
+        }
+        return low
+    }
+}
+
+/// An allowed special token found in an input: where, and the id it encodes to.
+struct SpecialTokenHit: Sendable {
+    var range: Range<Int>
+    var id: Rank
+}
