@@ -5,31 +5,7 @@ import Testing
 /// The CS336 assignment 1 reference: 243 merges on `corpus.en` with the GPT-2 pattern,
 /// vocabulary 500 and `<|endoftext|>`. A missing fixture is a failure, never a skip.
 @Suite struct CS336FixtureTests {
-    /// `$BPE_FIXTURES/cs336`, else the first `shared/fixtures/cs336` found beside the
-    /// repository or beside one of its ancestors (the layout CI and sessions use), else
-    /// beside the local checkout this one was cloned from. Missing everywhere: tests fail.
-    static var fixtureDirectory: String {
-        if let override = ProcessInfo.processInfo.environment["BPE_FIXTURES"] { return "\(override)/cs336" }
-        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        while directory.path != "/" {
-            let candidate = directory.deletingLastPathComponent().appendingPathComponent("shared/fixtures/cs336")
-            if FileManager.default.fileExists(atPath: candidate.path) { return candidate.path }
-            directory.deleteLastPathComponent()
-        }
-        // A local clone (`git clone . /tmp/x`): look beside the checkout it was cloned from.
-        let config = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(".git/config")
-        if let text = try? String(contentsOf: config, encoding: .utf8),
-           let line = text.split(separator: "\n").first(where: { $0.contains("url = /") }),
-           let origin = line.split(separator: "=", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces)
-        {
-            let candidate = URL(fileURLWithPath: origin).standardized.deletingLastPathComponent()
-                .appendingPathComponent("shared/fixtures/cs336")
-            if FileManager.default.fileExists(atPath: candidate.path) { return candidate.path }
-        }
-        return "../shared/fixtures/cs336"
-    }
+    static var fixtureDirectory: String { Fixtures.directory("cs336") }
 
     @Test func reproducesTheReferenceMergesExactly() throws {
         let directory = Self.fixtureDirectory

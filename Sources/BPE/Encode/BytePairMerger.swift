@@ -10,7 +10,7 @@ import HeapModule
 /// same order.
 final class BytePairMerger {
     /// Words longer than this use the heap (tests lower it to check both agree).
-    static let defaultHeapThreshold = 128
+    static let defaultHeapThreshold = 64
     let heapThreshold: Int
 
     private var capacity = 0
@@ -67,7 +67,7 @@ final class BytePairMerger {
         for k in 0..<length {
             starts[k] = Int32(k)
             tokens[k] = table.byteRanks[Int(word[k])]
-            pairRanks[k] = k + 1 < length ? table.rank(word + k, 2) : .none
+            pairRanks[k] = k + 1 < length ? table.rank2(word + k) : .none
         }
         starts[length] = Int32(length)
         // Invariant: parts 0..<parts cover the word in order; pairRanks[k] is the rank of the
@@ -114,7 +114,7 @@ final class BytePairMerger {
             next[s] = Int32(s + 1)
             previous[s] = Int32(s - 1)
             tokens[s] = table.byteRanks[Int(word[s])]
-            let rank = s + 1 < length ? table.rank(word + s, 2) : .none
+            let rank = s + 1 < length ? table.rank2(word + s) : .none
             pairRanks[s] = rank
             if rank != .none { heap.insert(UInt64(rank) << 32 | UInt64(s)) }
         }

@@ -31,6 +31,9 @@ final class RankTable: @unchecked Sendable {
     private let arena: UnsafeMutableBufferPointer<UInt8>
     /// The rank of each single byte (`Rank.none` if the vocabulary lacks it).
     let byteRanks: [Rank]
+    /// The rank of every two-byte string, indexed by `first << 8 | second`: 256 KiB that stay
+    /// in cache, for the lookups that start every merge.
+    private let pairRanks: UnsafeMutableBufferPointer<Rank>
     let count: Int
 
     /// A table of `tokens` (bytes, rank). Duplicate byte strings keep the first rank given.
@@ -44,6 +47,8 @@ final class RankTable: @unchecked Sendable {
         let totalBytes = tokens.reduce(0) { $0 + $1.bytes.count }
         arena = .allocate(capacity: max(1, totalBytes))
         var byteRanks = [Rank](repeating: .none, count: 256)
+        pairRanks = .allocate(capacity: 1 << 16)
+        pairRanks.initialize(repeating: .none)
         var used = 0
         var count = 0
         for token in tokens where !token.bytes.isEmpty {
@@ -57,6 +62,7 @@ final class RankTable: @unchecked Sendable {
             while slots[index].length != 0 { index = (index + 1) & mask }
             slots[index] = Slot(prefix: prefix, offset: UInt32(start - arena.baseAddress!), length: UInt32(length), rank: token.rank)
             if length == 1 { byteRanks[Int(token.bytes[0])] = token.rank }
+            if length == 2 { pairRanks[Int(token.bytes[0]) << 8 | Int(token.bytes[1])] = token.rank }
             count += 1
         }
         self.byteRanks = byteRanks
@@ -64,6 +70,7 @@ final class RankTable: @unchecked Sendable {
     }
 
     deinit {
+        pairRanks.deallocate()
         slots.deallocate()
         arena.deallocate()
     }
@@ -73,6 +80,13 @@ final class RankTable: @unchecked Sendable {
     @inline(__always)
     func rank(_ bytes: UnsafePointer<UInt8>, _ length: Int) -> Rank {
         Self.lookup(bytes, length, slots: slots, mask: mask, arena: arena.baseAddress!)
+    }
+
+    /// The rank of the two bytes at `bytes`, or `Rank.none`.
+    /// - Complexity: O(1), one load.
+    @inline(__always)
+    func rank2(_ bytes: UnsafePointer<UInt8>) -> Rank {
+        pairRanks[Int(bytes[0]) << 8 | Int(bytes[1])]
     }
 
     @inline(__always)

@@ -5,25 +5,35 @@ final class UnitEncoder {
     private let matcher: PatternMatcher
     private let merger: BytePairMerger
     private let ranks: RankTable
+    private let cache: WordCache
 
     init(_ tokenizer: Tokenizer, heapThreshold: Int = BytePairMerger.defaultHeapThreshold) {
         self.tokenizer = tokenizer
         matcher = PatternMatcher(tokenizer.compiledPattern)
         merger = BytePairMerger(heapThreshold: heapThreshold)
         ranks = tokenizer.ranks
+        cache = WordCache()
     }
 
     /// The ranks of the word `bytes[0..<length]`: its own rank if it is a token, else
-    /// `BytePairMerger`'s split.
-    /// - Complexity: O(length) expected for a token, O(length²) worst case otherwise.
+    /// `BytePairMerger`'s split (remembered in the cache for short words).
+    /// - Complexity: O(length) expected for a token or a cached word, O(length²) worst case otherwise.
     @inline(__always)
     func encodeWord(_ bytes: UnsafePointer<UInt8>, length: Int, into output: inout [Rank]) {
         let whole = ranks.rank(bytes, length)
         if whole != .none {
             output.append(whole)
-        } else {
-            merger.merge(bytes, length: length, table: ranks, into: &output)
+            return
         }
+        guard length <= WordCache.maximumWordLength else {
+            merger.merge(bytes, length: length, table: ranks, into: &output)
+            return
+        }
+        let key = cache.key(bytes, length: length)
+        if cache.append(key, to: &output) { return }
+        let start = output.count
+        merger.merge(bytes, length: length, table: ranks, into: &output)
+        cache.store(key, ids: output[start...])
     }
 
     /// Encodes `unit` of `file`: the allowed special tokens that start in it and the segments
@@ -35,6 +45,7 @@ final class UnitEncoder {
     ) throws(EncodeError) -> EncodedUnit {
         var result = EncodedUnit(file: unit.file)
         let range = unit.characterRange(in: file.bytes)
+        result.ids.reserveCapacity(range.count / 3 + 16)
         var pieceIndex = Self.firstIndex(in: pieces.count) { pieces[$0].upperBound > range.lowerBound }
         var specialIndex = Self.firstIndex(in: specials.count) { specials[$0].range.lowerBound >= range.lowerBound }
         func emitSpecials(before limit: Int) {

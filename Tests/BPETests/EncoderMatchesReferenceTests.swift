@@ -1,0 +1,92 @@
+import Testing
+@testable import BPE
+
+/// Encoding is tiktoken's, whatever the sharding: the parallel encoder gives the reference
+/// encoder's ids at every thread count and shard size, with the join's re-encode path and
+/// the merger's heap path forced on, on every kind of generated text.
+@Suite struct EncoderMatchesReferenceTests {
+    /// A vocabulary of 300 merges learned from `text`, with the generator's special tokens.
+    static func trainedTokenizer(on text: [UInt8], pattern: String) throws -> Tokenizer {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var configuration = TrainConfiguration(
+            inputs: [try directory.write(text, to: "train.txt")], vocabSize: 256 + 300 + CorpusGenerator.specialTokens.count)
+        configuration.pattern = pattern
+        configuration.specialTokens = CorpusGenerator.specialTokens
+        configuration.minFrequency = 1
+        configuration.threads = 1
+        configuration.output = "\(directory.path)/out"
+        let vocabulary = try Training.learn(configuration).vocabulary
+        return try Tokenizer(
+            pattern: pattern,
+            tokens: vocabulary.tokens.enumerated().map { ($0.element, $0.offset) },
+            specialTokens: vocabulary.specialTokens.enumerated().map { ($0.element, vocabulary.specialTokenID($0.offset)) })
+    }
+
+    static func ranks(of tokenizer: Tokenizer) -> [[UInt8]: Int] {
+        var ranks: [[UInt8]: Int] = [:]
+        for id in 0..<tokenizer.idLimit where !tokenizer.isSpecial(id) {
+            if let bytes = tokenizer.bytes(of: id) { ranks[bytes] = id }
+        }
+        return ranks
+    }
+
+    @Test(arguments: CorpusGenerator.Kind.allCases, [1, 2] as [UInt64])
+    func idsEqualReferenceAtEveryShardSizeAndThreadCount(kind: CorpusGenerator.Kind, seed: UInt64) throws {
+        var generator = CorpusGenerator(seed: seed &* 7919 &+ UInt64(CorpusGenerator.Kind.allCases.firstIndex(of: kind)!))
+        let pattern = ["gpt4", "gpt2", "o200k"][(Int(seed) + (kind == .code ? 1 : 0)) % 3]
+        // Trained on other text of the same kind, so some words are not tokens.
+        let tokenizer = try Self.trainedTokenizer(on: Array(generator.text(kind, size: 3000).utf8), pattern: pattern)
+        let text = Array(generator.text(kind, size: 1500).utf8)
+        let ranks = Self.ranks(of: tokenizer)
+        let specials = Dictionary(uniqueKeysWithValues: tokenizer.specialTokens.map { ($0.token, $0.id) })
+        let withSpecials = try ReferenceEncoder.encode(text, ranks: ranks, specialTokens: specials, pattern: pattern)
+        let ordinary = try ReferenceEncoder.encode(text, ranks: ranks, specialTokens: [:], pattern: pattern)
+
+        for (policy, expected) in [(SpecialTokenPolicy.allowAll, withSpecials), (.ordinary, ordinary)] {
+            for threads in [1, 3] {
+                for shardBytes in [1 << 20, 1, 5, 64] {
+                    var settings = EncodeSettings(threads: threads)
+                    settings.specialTokens = policy
+                    settings.shardBytes = shardBytes
+                    // Odd shards also force the join's re-encode path and the heap merger.
+                    settings.leadingWordLimit = shardBytes % 2 == 1 ? 1 : 1024
+                    settings.heapThreshold = shardBytes % 2 == 1 ? 2 : 64
+                    let ids = try tokenizer.encode(bytes: text, settings: settings)
+                    #expect(ids == expected, "\(kind) \(policy) threads \(threads) shards \(shardBytes)")
+                }
+            }
+        }
+    }
+
+    @Test func heapMergerAgreesWithScanOnLongWords() throws {
+        var generator = CorpusGenerator(seed: 99)
+        let tokenizer = try Self.trainedTokenizer(on: Array(generator.text(.longRuns, size: 4000).utf8), pattern: "gpt2")
+        for length in [2, 3, 17, 130, 400] {
+            for unit in ["a", "ab", "aab", "é", " "] {
+                let word = Array(String(repeating: unit, count: length).utf8)
+                var scan: [Rank] = []
+                var heap: [Rank] = []
+                word.withUnsafeBufferPointer {
+                    BytePairMerger(heapThreshold: Int.max).merge($0.baseAddress!, length: word.count, table: tokenizer.ranks, into: &scan)
+                    BytePairMerger(heapThreshold: 1).merge($0.baseAddress!, length: word.count, table: tokenizer.ranks, into: &heap)
+                }
+                #expect(scan == heap, "\(unit) × \(length)")
+                #expect(scan.map(Int.init) == ReferenceEncoder.bytePairMerge(word, ranks: Self.ranks(of: tokenizer)))
+            }
+        }
+    }
+
+    @Test(arguments: [1, 2, 3, 4, 5] as [UInt64])
+    func decodeOfEncodeIsTheText(seed: UInt64) throws {
+        var generator = CorpusGenerator(seed: seed)
+        var text = ""
+        for kind in CorpusGenerator.Kind.allCases { text += generator.text(kind, size: 300) }
+        let tokenizer = try Self.trainedTokenizer(on: Array(generator.text(.multilingual, size: 2000).utf8), pattern: "gpt4")
+        var settings = EncodeSettings(threads: 2)
+        settings.shardBytes = 7
+        settings.specialTokens = seed % 2 == 0 ? .allowAll : .ordinary
+        let ids = try tokenizer.encode(bytes: Array(text.utf8), settings: settings)
+        #expect(try tokenizer.decode(ids) == Array(text.utf8))
+    }
+}
