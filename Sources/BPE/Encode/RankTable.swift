@@ -1,3 +1,4 @@
+import CPrefetch
 import Glibc
 
 /// A token's rank (tiktoken's word for its id): the merge priority when encoding.
@@ -35,8 +36,11 @@ final class RankTable: @unchecked Sendable {
     /// in cache, for the lookups that start every merge.
     private let pairRanks: UnsafeMutableBufferPointer<Rank>
     let count: Int
+    /// The rank of the first token whose bytes an earlier token already had (it is not stored).
+    let firstDuplicate: Rank?
 
-    /// A table of `tokens` (bytes, rank). Duplicate byte strings keep the first rank given.
+    /// A table of `tokens` (bytes, rank). Duplicate byte strings keep the first rank given and
+    /// are reported in `firstDuplicate`.
     /// - Complexity: O(total bytes).
     init(_ tokens: [(bytes: [UInt8], rank: Rank)]) {
         var capacity = 16
@@ -51,11 +55,15 @@ final class RankTable: @unchecked Sendable {
         pairRanks.initialize(repeating: .none)
         var used = 0
         var count = 0
+        var duplicate: Rank? = nil
         for token in tokens where !token.bytes.isEmpty {
             let length = token.bytes.count
             let start = arena.baseAddress! + used
             token.bytes.withUnsafeBufferPointer { start.update(from: $0.baseAddress!, count: length) }
-            if Self.lookup(start, length, slots: slots, mask: mask, arena: arena.baseAddress!) != .none { continue }
+            if Self.lookup(start, length, slots: slots, mask: mask, arena: arena.baseAddress!) != .none {
+                if duplicate == nil { duplicate = token.rank }
+                continue
+            }
             used += length
             let prefix = Self.prefix(start, length)
             var index = Self.hash(start, length, prefix: prefix) & mask
@@ -67,6 +75,7 @@ final class RankTable: @unchecked Sendable {
         }
         self.byteRanks = byteRanks
         self.count = count
+        self.firstDuplicate = duplicate
     }
 
     deinit {
@@ -80,6 +89,40 @@ final class RankTable: @unchecked Sendable {
     @inline(__always)
     func rank(_ bytes: UnsafePointer<UInt8>, _ length: Int) -> Rank {
         Self.lookup(bytes, length, slots: slots, mask: mask, arena: arena.baseAddress!)
+    }
+
+    /// Where the lookup of a byte string starts: computed early so that its slot can be
+    /// prefetched while other work runs (`prefetch`), then finished by `rank(_:_:from:)`.
+    struct Probe {
+        var prefix: UInt64
+        var index: Int
+    }
+
+    @inline(__always)
+    func probe(_ bytes: UnsafePointer<UInt8>, _ length: Int) -> Probe {
+        let prefix = Self.prefix(bytes, length)
+        return Probe(prefix: prefix, index: Self.hash(bytes, length, prefix: prefix) & mask)
+    }
+
+    /// Starts loading the first slot `probe` will read.
+    @inline(__always)
+    func prefetch(_ probe: Probe) {
+        bpe_prefetch(slots.baseAddress! + probe.index)
+    }
+
+    /// `rank(bytes, length)`, from a `probe` of the same bytes.
+    @inline(__always)
+    func rank(_ bytes: UnsafePointer<UInt8>, _ length: Int, from probe: Probe) -> Rank {
+        var index = probe.index
+        while true {
+            let slot = slots[index]
+            if slot.length == 0 { return .none }
+            if slot.length == UInt32(truncatingIfNeeded: length) && slot.prefix == probe.prefix
+                && (length <= 8 || memcmp(arena.baseAddress! + Int(slot.offset) + 8, bytes + 8, length - 8) == 0) {
+                return slot.rank
+            }
+            index = (index + 1) & mask
+        }
     }
 
     /// The rank of the two bytes at `bytes`, or `Rank.none`.

@@ -49,6 +49,7 @@ extension Tokenizer {
         let sharedHits = hits
 
         var join = EncodedStream()
+        var fallbackEncoder: UnitEncoder? = nil
         var filesEnded = 0
         var bytesDone = 0
         try OrderedParallelMap.run(
@@ -71,7 +72,8 @@ extension Tokenizer {
                     filesEnded += 1
                 }
                 let (ids, words) = try join.admit(encoded) { () throws(EncodeError) in
-                    try UnitEncoder(self, heapThreshold: settings.heapThreshold).encode(
+                    if fallbackEncoder == nil { fallbackEncoder = UnitEncoder(self, heapThreshold: settings.heapThreshold) }
+                    return try fallbackEncoder!.encode(
                         unit, file: files[unit.file], pieces: plan.pieces[unit.file], specials: sharedHits[unit.file],
                         leadingWordLimit: Int.max)
                 }

@@ -35,13 +35,9 @@ public final class Tokenizer: Sendable {
         }
         for special in specialTokens { largest = max(largest, special.id) }
         var bytesOfID = [[UInt8]?](repeating: nil, count: largest + 1)
-        var seen = Set<[UInt8]>()
         for token in tokens {
             if bytesOfID[token.rank] != nil { throw .cannotLoadVocabulary(path: "", reason: "id \(token.rank) is given twice") }
             if token.bytes.isEmpty { throw .cannotLoadVocabulary(path: "", reason: "id \(token.rank) has no bytes") }
-            if !seen.insert(token.bytes).inserted {
-                throw .cannotLoadVocabulary(path: "", reason: "two ids hold the same bytes (one is \(token.rank))")
-            }
             bytesOfID[token.rank] = token.bytes
         }
         for special in specialTokens {
@@ -51,6 +47,9 @@ public final class Tokenizer: Sendable {
             bytesOfID[special.id] = Array(special.token.utf8)
         }
         ranks = RankTable(tokens.map { ($0.bytes, Rank($0.rank)) })
+        if let duplicate = ranks.firstDuplicate {
+            throw .cannotLoadVocabulary(path: "", reason: "two ids hold the same bytes (one is \(duplicate))")
+        }
         if let missing = ranks.byteRanks.firstIndex(of: .none) {
             throw .cannotLoadVocabulary(path: "", reason: "byte 0x\(String(missing, radix: 16)) is not a token, so not every text can be encoded")
         }

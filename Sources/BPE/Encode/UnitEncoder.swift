@@ -6,6 +6,13 @@ final class UnitEncoder {
     private let merger: BytePairMerger
     private let ranks: RankTable
     private let cache: WordCache
+    private var longWords: [[UInt8]: [Rank]] = [:]
+    private static let longWordLimit = 1 << 14
+    /// The FIFO of `encodeSegment` (a power of two long).
+    private static let queueCapacity = 16
+    private let queuedWords = UnsafeMutablePointer<Range<Int>>.allocate(capacity: queueCapacity)
+    private let queuedProbes = UnsafeMutablePointer<RankTable.Probe?>.allocate(capacity: queueCapacity)
+    private let queuedKeys = UnsafeMutablePointer<WordCache.Key?>.allocate(capacity: queueCapacity)
 
     init(_ tokenizer: Tokenizer, heapThreshold: Int = BytePairMerger.defaultHeapThreshold) {
         self.tokenizer = tokenizer
@@ -13,6 +20,15 @@ final class UnitEncoder {
         merger = BytePairMerger(heapThreshold: heapThreshold)
         ranks = tokenizer.ranks
         cache = WordCache()
+        queuedWords.initialize(repeating: 0..<0, count: Self.queueCapacity)
+        queuedProbes.initialize(repeating: nil, count: Self.queueCapacity)
+        queuedKeys.initialize(repeating: nil, count: Self.queueCapacity)
+    }
+
+    deinit {
+        queuedWords.deallocate()
+        queuedProbes.deallocate()
+        queuedKeys.deallocate()
     }
 
     /// The ranks of the word `bytes[0..<length]`: its own rank if it is a token, else
@@ -20,20 +36,44 @@ final class UnitEncoder {
     /// - Complexity: O(length) expected for a token or a cached word, O(length²) worst case otherwise.
     @inline(__always)
     func encodeWord(_ bytes: UnsafePointer<UInt8>, length: Int, into output: inout [Rank]) {
-        let whole = ranks.rank(bytes, length)
+        encodeWord(bytes, length: length, probe: ranks.probe(bytes, length), into: &output)
+    }
+
+    /// `encodeWord` with the word's rank-table probe and cache key (for a short word)
+    /// already computed, and their memory prefetched.
+    @inline(__always)
+    func encodeWord(
+        _ bytes: UnsafePointer<UInt8>, length: Int, probe: RankTable.Probe, key: WordCache.Key? = nil,
+        into output: inout [Rank]
+    ) {
+        let whole = ranks.rank(bytes, length, from: probe)
         if whole != .none {
             output.append(whole)
             return
         }
         guard length <= WordCache.maximumWordLength else {
-            merger.merge(bytes, length: length, table: ranks, into: &output)
+            encodeLongWord(bytes, length: length, into: &output)
             return
         }
-        let key = cache.key(bytes, length: length)
+        let key = key ?? cache.key(bytes, length: length)
         if cache.append(key, to: &output) { return }
         let start = output.count
         merger.merge(bytes, length: length, table: ranks, into: &output)
         cache.store(key, ids: output[start...])
+    }
+
+    /// A word too long for `WordCache`: rare, but its merge costs O(n²), so a repeat is
+    /// looked up in a dictionary (bounded: emptied when full) instead.
+    private func encodeLongWord(_ bytes: UnsafePointer<UInt8>, length: Int, into output: inout [Rank]) {
+        let word = Array(UnsafeBufferPointer(start: bytes, count: length))
+        if let ids = longWords[word] {
+            output.append(contentsOf: ids)
+            return
+        }
+        let start = output.count
+        merger.merge(bytes, length: length, table: ranks, into: &output)
+        if longWords.count >= Self.longWordLimit { longWords.removeAll(keepingCapacity: true) }
+        longWords[word] = Array(output[start...])
     }
 
     /// Encodes `unit` of `file`: the allowed special tokens that start in it and the segments
@@ -88,8 +128,13 @@ final class UnitEncoder {
 
         @inline(__always)
         func emit(_ word: Range<Int>, into result: inout EncodedUnit) {
-            if !word.isEmpty {
-                encodeWord(base + word.lowerBound, length: word.count, into: &result.ids)
+            emit(word, probe: word.isEmpty ? nil : ranks.probe(base + word.lowerBound, word.count), into: &result)
+        }
+
+        @inline(__always)
+        func emit(_ word: Range<Int>, probe: RankTable.Probe?, key: WordCache.Key? = nil, into result: inout EncodedUnit) {
+            if let probe {
+                encodeWord(base + word.lowerBound, length: word.count, probe: probe, key: key, into: &result.ids)
                 result.words += 1
             }
             guard recordLeading != nil else { return }
@@ -104,9 +149,35 @@ final class UnitEncoder {
 
         var ours = WordCursor(subject: subject, start: start - offset)
         var word = try ours.next(matcher)
+        // Words wait in a small FIFO between the regex and their lookup, their rank-table slot
+        // prefetched on arrival, so the cache miss overlaps the next matches.
+        // Invariant: the words of S(start) before `word` are encoded or in the FIFO, in order.
+        var queued = 0
+        var head = 0
         while let current = word, current.lowerBound < end - offset {
-            emit(current, into: &result)
+            let probe: RankTable.Probe? = current.isEmpty ? nil : ranks.probe(base + current.lowerBound, current.count)
+            if let probe { ranks.prefetch(probe) }
+            var key: WordCache.Key? = nil
+            if current.count > 1 && current.count <= WordCache.maximumWordLength {
+                key = cache.key(base + current.lowerBound, length: current.count)
+                cache.prefetch(key!)
+            }
+            if queued == Self.queueCapacity {
+                emit(queuedWords[head], probe: queuedProbes[head], key: queuedKeys[head], into: &result)
+                queued -= 1
+                head = (head + 1) & (Self.queueCapacity - 1)
+            }
+            let tail = (head + queued) & (Self.queueCapacity - 1)
+            queuedWords[tail] = current
+            queuedProbes[tail] = probe
+            queuedKeys[tail] = key
+            queued += 1
             word = try ours.next(matcher)
+        }
+        while queued > 0 {
+            emit(queuedWords[head], probe: queuedProbes[head], key: queuedKeys[head], into: &result)
+            queued -= 1
+            head = (head + 1) & (Self.queueCapacity - 1)
         }
         if end >= piece.upperBound { return }
 

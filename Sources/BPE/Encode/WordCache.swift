@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// A worker's memory of how recent words that are not tokens themselves were split, so a
 /// word that comes back (most do: word frequencies are Zipfian) costs one lookup instead of
 /// a `BytePairMerger` run.
@@ -20,7 +22,7 @@ final class WordCache {
     private let mask: Int
 
     /// A cache of `slots` entries (rounded up to a power of two).
-    init(slots: Int = 1 << 14) {
+    init(slots: Int = 1 << 16) {
         var capacity = 1
         while capacity < slots { capacity <<= 1 }
         entries = .allocate(capacity: capacity)
@@ -47,6 +49,12 @@ final class WordCache {
         h = (h ^ (h >> 31)) &* 0xBF58_476D_1CE4_E5B9
         h ^= h >> 29
         return Key(word: word, length: length, slot: Int(truncatingIfNeeded: h) & mask)
+    }
+
+    /// Starts loading the entry of `key`.
+    @inline(__always)
+    func prefetch(_ key: Key) {
+        bpe_prefetch(entries.baseAddress! + key.slot)
     }
 
     /// Appends the cached ids of `key`'s word to `output`; `false` if they are not cached.
