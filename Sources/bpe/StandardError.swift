@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 func printError(_ text: String, terminator: String = "\n") {
     writeStandardError(text + terminator)
@@ -24,8 +25,15 @@ enum ProgressLine {
 }
 
 extension ProgressLine {
-    /// A progress reporter for a byte-counting phase: `LABEL: 42% of 1000 MB`.
+    /// A progress reporter for a byte-counting phase, `LABEL: 42% of 1000 MB`, redrawn only
+    /// when the percentage changes.
     static func bytes(_ label: String) -> @Sendable (Int, Int) -> Void {
-        { done, total in show("\(label): \(done * 100 / max(1, total))% of \(total / 1_000_000) MB") }
+        let shown = Atomic<Int>(-1)
+        return { done, total in
+            let percent = done * 100 / max(1, total)
+            if shown.exchange(percent, ordering: .relaxed) != percent {
+                show("\(label): \(percent)% of \(total / 1_000_000) MB")
+            }
+        }
     }
 }

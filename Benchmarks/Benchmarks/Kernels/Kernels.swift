@@ -1,5 +1,6 @@
 // The hot kernels of `bpe train`, each timed alone on a fixed input: split throughput,
-// split + count, merging two word tables, initial pair counting, and the merge loop.
+// split + count, merging two word tables, initial pair counting, and the merge loop; and
+// `bpe encode`'s: encoding the corpus at 1 and 2 threads.
 //
 // Input: $BPE_BENCH_CORPUS if set (e.g. the shared corpus's mixed-100m.txt), else the
 // bundled Samples/licenses.txt repeated to about 8 MB. Throughput metrics count bytes for the
@@ -37,6 +38,25 @@ func wordCounts(threads: Int = 2) -> [WordCountTable] {
     let pattern = try! CompiledPattern(SplitPattern.gpt4.regex)
     return try! ParallelWordCounter.count(files: files, plan: plan, pattern: pattern, threads: threads)
 }
+
+/// The vocabulary the encode kernels use: $BPE_BENCH_VOCAB if set (any `--vocab` file; a bare
+/// `.tiktoken` takes its pattern from $BPE_BENCH_PATTERN), else 5,000 merges learned from the
+/// corpus itself.
+let encodeTokenizer: Tokenizer = {
+    let environment = ProcessInfo.processInfo.environment
+    if let path = environment["BPE_BENCH_VOCAB"] {
+        return try! Tokenizer.load(path: path, pattern: environment["BPE_BENCH_PATTERN"])
+    }
+    let tables = wordCounts()
+    for table in tables.dropFirst() { tables[0].merge(table) }
+    var learner = MergeLearner(wordCounts: tables[0], threads: 2)
+    learner.countInitialPairs()
+    learner.learn(mergeCount: 5000)
+    let vocabulary = learner.vocabulary()
+    return try! Tokenizer(
+        pattern: SplitPattern.gpt4.name, tokens: vocabulary.tokens.enumerated().map { ($0.element, $0.offset) },
+        specialTokens: [])
+}()
 
 let benchmarks: @Sendable () -> Void = {
     let corpusBytes = (try? FileManager.default.attributesOfItem(atPath: corpusPath)[.size] as? Int) ?? 0
@@ -90,6 +110,21 @@ let benchmarks: @Sendable () -> Void = {
                 learner.learn(mergeCount: 5000)
                 benchmark.stopMeasurement()
                 blackHole(learner.vocabulary())
+            }
+        }
+    }
+
+    for threads in [1, 2] {
+        Benchmark("encode \(threads) thread(s), \(corpusBytes / 1_000_000) MB", configuration: bytesConfiguration) { benchmark in
+            let tokenizer = encodeTokenizer
+            var settings = EncodeSettings(threads: threads)
+            settings.specialTokens = .ordinary
+            for _ in benchmark.scaledIterations {
+                var ids = 0
+                try tokenizer.encode(paths: [corpusPath], settings: settings) { (part: EncodedPart) throws(EncodeError) in
+                    if case let .ids(chunk, _, _) = part { ids += chunk.count }
+                }
+                blackHole(ids)
             }
         }
     }
