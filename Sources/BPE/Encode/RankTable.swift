@@ -35,6 +35,11 @@ final class RankTable: @unchecked Sendable {
     /// The rank of every two-byte string, indexed by `first << 8 | second`: 256 KiB that stay
     /// in cache, for the lookups that start every merge.
     private let pairRanks: UnsafeMutableBufferPointer<Rank>
+    /// One bit per hash value (2²¹ bits, 256 KiB, which stays in cache), set for every
+    /// token's: a clear bit proves a byte string is not a token without touching `slots`.
+    /// Most strings a merge looks up are not tokens, and `slots` is megabytes.
+    private let filter: UnsafeMutableBufferPointer<UInt64>
+    private static let filterBits = 1 << 21
     let count: Int
     /// The rank of the first token whose bytes an earlier token already had (it is not stored).
     let firstDuplicate: Rank?
@@ -53,6 +58,8 @@ final class RankTable: @unchecked Sendable {
         var byteRanks = [Rank](repeating: .none, count: 256)
         pairRanks = .allocate(capacity: 1 << 16)
         pairRanks.initialize(repeating: .none)
+        filter = .allocate(capacity: Self.filterBits / 64)
+        filter.initialize(repeating: 0)
         var used = 0
         var count = 0
         var duplicate: Rank? = nil
@@ -66,7 +73,10 @@ final class RankTable: @unchecked Sendable {
             }
             used += length
             let prefix = Self.prefix(start, length)
-            var index = Self.hash(start, length, prefix: prefix) & mask
+            let hash = Self.hash(start, length, prefix: prefix)
+            let bit = Self.filterBit(hash)
+            filter[bit >> 6] |= 1 << UInt64(bit & 63)
+            var index = hash & mask
             while slots[index].length != 0 { index = (index + 1) & mask }
             slots[index] = Slot(prefix: prefix, offset: UInt32(start - arena.baseAddress!), length: UInt32(length), rank: token.rank)
             if length == 1 { byteRanks[Int(token.bytes[0])] = token.rank }
@@ -79,6 +89,7 @@ final class RankTable: @unchecked Sendable {
     }
 
     deinit {
+        filter.deallocate()
         pairRanks.deallocate()
         slots.deallocate()
         arena.deallocate()
@@ -88,32 +99,45 @@ final class RankTable: @unchecked Sendable {
     /// - Complexity: O(length) expected.
     @inline(__always)
     func rank(_ bytes: UnsafePointer<UInt8>, _ length: Int) -> Rank {
-        Self.lookup(bytes, length, slots: slots, mask: mask, arena: arena.baseAddress!)
+        rank(bytes, length, from: probe(bytes, length))
     }
 
     /// Where the lookup of a byte string starts: computed early so that its slot can be
     /// prefetched while other work runs (`prefetch`), then finished by `rank(_:_:from:)`.
     struct Probe {
         var prefix: UInt64
-        var index: Int
+        var hash: Int
     }
 
     @inline(__always)
     func probe(_ bytes: UnsafePointer<UInt8>, _ length: Int) -> Probe {
         let prefix = Self.prefix(bytes, length)
-        return Probe(prefix: prefix, index: Self.hash(bytes, length, prefix: prefix) & mask)
+        return Probe(prefix: prefix, hash: Self.hash(bytes, length, prefix: prefix))
+    }
+
+    /// Whether the filter lets `probe`'s string through: `false` proves it is not a token.
+    @inline(__always)
+    func mayContain(_ probe: Probe) -> Bool {
+        let bit = Self.filterBit(probe.hash)
+        return filter[bit >> 6] & (1 << UInt64(bit & 63)) != 0
     }
 
     /// Starts loading the first slot `probe` will read.
     @inline(__always)
     func prefetch(_ probe: Probe) {
-        bpe_prefetch(slots.baseAddress! + probe.index)
+        bpe_prefetch(slots.baseAddress! + (probe.hash & mask))
+    }
+
+    @inline(__always)
+    private static func filterBit(_ hash: Int) -> Int {
+        Int(truncatingIfNeeded: UInt64(bitPattern: Int64(hash)) >> 40) & (filterBits - 1)
     }
 
     /// `rank(bytes, length)`, from a `probe` of the same bytes.
     @inline(__always)
     func rank(_ bytes: UnsafePointer<UInt8>, _ length: Int, from probe: Probe) -> Rank {
-        var index = probe.index
+        if !mayContain(probe) { return .none }
+        var index = probe.hash & mask
         while true {
             let slot = slots[index]
             if slot.length == 0 { return .none }
@@ -153,9 +177,7 @@ final class RankTable: @unchecked Sendable {
     /// The first `min(length, 8)` bytes, zero-padded, as one machine word.
     @inline(__always)
     private static func prefix(_ bytes: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
-        var value: UInt64 = 0
-        withUnsafeMutableBytes(of: &value) { $0.baseAddress!.copyMemory(from: bytes, byteCount: min(length, 8)) }
-        return value
+        paddedLoad(bytes, count: min(length, 8))
     }
 
     @inline(__always)

@@ -155,12 +155,16 @@ final class UnitEncoder {
         var queued = 0
         var head = 0
         while let current = word, current.lowerBound < end - offset {
+            // Prefetch the rank slot of a likely token, the cache entry of a sure non-token.
             let probe: RankTable.Probe? = current.isEmpty ? nil : ranks.probe(base + current.lowerBound, current.count)
-            if let probe { ranks.prefetch(probe) }
             var key: WordCache.Key? = nil
-            if current.count > 1 && current.count <= WordCache.maximumWordLength {
-                key = cache.key(base + current.lowerBound, length: current.count)
-                cache.prefetch(key!)
+            if let probe {
+                if ranks.mayContain(probe) {
+                    ranks.prefetch(probe)
+                } else if current.count <= WordCache.maximumWordLength {
+                    key = cache.key(base + current.lowerBound, length: current.count)
+                    cache.prefetch(key!)
+                }
             }
             if queued == Self.queueCapacity {
                 emit(queuedWords[head], probe: queuedProbes[head], key: queuedKeys[head], into: &result)
