@@ -7,12 +7,16 @@ public struct SpecialTokenScanner: Sendable {
     /// The tokens' bytes, longest first, so the first hit at a position is the longest.
     private let tokens: [[UInt8]]
     private let startsToken: [Bool]
+    /// The first byte of every token, when they all share one (`<` usually): then the scan
+    /// jumps from one occurrence of it to the next with `memchr`.
+    private let sharedFirstByte: UInt8?
 
     public init(_ specialTokens: [String]) {
         tokens = specialTokens.map { Array($0.utf8) }.filter { !$0.isEmpty }.sorted { $0.count > $1.count }
         var starts = [Bool](repeating: false, count: 256)
         for token in tokens { starts[Int(token[0])] = true }
         startsToken = starts
+        sharedFirstByte = Set(tokens.map { $0[0] }).count == 1 ? tokens[0][0] : nil
     }
 
     public var isEmpty: Bool { tokens.isEmpty }
@@ -71,6 +75,14 @@ public struct SpecialTokenScanner: Sendable {
         var found: [Range<Int>] = []
         guard let base = text.baseAddress else { return found }
         var i = start
+        if let first = sharedFirstByte {
+            while i < end, let hit = memchr(base + i, Int32(first), end - i) {
+                i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                if let length = longestToken(at: i, in: text) { found.append(i..<(i + length)) }
+                i += 1
+            }
+            return found
+        }
         while i < end {
             if startsToken[Int(base[i])], let length = longestToken(at: i, in: text) {
                 found.append(i..<(i + length))

@@ -122,6 +122,12 @@ final class RankTable: @unchecked Sendable {
         return filter[bit >> 6] & (1 << UInt64(bit & 63)) != 0
     }
 
+    /// Starts loading the filter word `mayContain(probe)` will read.
+    @inline(__always)
+    func prefetchFilter(_ probe: Probe) {
+        bpe_prefetch(filter.baseAddress! + (Self.filterBit(probe.hash) >> 6))
+    }
+
     /// Starts loading the first slot `probe` will read.
     @inline(__always)
     func prefetch(_ probe: Probe) {

@@ -155,15 +155,22 @@ final class UnitEncoder {
         var queued = 0
         var head = 0
         while let current = word, current.lowerBound < end - offset {
-            // Prefetch the rank slot of a likely token, the cache entry of a sure non-token.
+            // Three stages: on arrival the word's filter bit is prefetched; half-way through
+            // the FIFO the filter decides what to prefetch (the rank slot of a likely token,
+            // the cache entry of a sure non-token); on leaving, the word is encoded.
             let probe: RankTable.Probe? = current.isEmpty ? nil : ranks.probe(base + current.lowerBound, current.count)
-            var key: WordCache.Key? = nil
-            if let probe {
-                if ranks.mayContain(probe) {
-                    ranks.prefetch(probe)
-                } else if current.count <= WordCache.maximumWordLength {
-                    key = cache.key(base + current.lowerBound, length: current.count)
-                    cache.prefetch(key!)
+            if let probe { ranks.prefetchFilter(probe) }
+            let key: WordCache.Key? = nil
+            if queued >= Self.queueCapacity / 2 {
+                let middle = (head + queued - Self.queueCapacity / 2) & (Self.queueCapacity - 1)
+                if let waiting = queuedProbes[middle] {
+                    if ranks.mayContain(waiting) {
+                        ranks.prefetch(waiting)
+                    } else if queuedWords[middle].count <= WordCache.maximumWordLength {
+                        let waitingKey = cache.key(base + queuedWords[middle].lowerBound, length: queuedWords[middle].count)
+                        cache.prefetch(waitingKey)
+                        queuedKeys[middle] = waitingKey
+                    }
                 }
             }
             if queued == Self.queueCapacity {
