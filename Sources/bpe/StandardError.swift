@@ -1,3 +1,5 @@
+import BPE
+import Dispatch
 import Glibc
 import Synchronization
 
@@ -25,15 +27,22 @@ enum ProgressLine {
 }
 
 extension ProgressLine {
-    /// A progress reporter for a byte-counting phase, `LABEL: 42% of 1000 MB`, redrawn only
-    /// when the percentage changes.
+    /// A progress bar for a byte-counting phase, `LABEL [=====>     ]  42%  420/1000 MB  58 MB/s`,
+    /// redrawn only when the percentage changes.
     static func bytes(_ label: String) -> @Sendable (Int, Int) -> Void {
         let shown = Atomic<Int>(-1)
+        let started = Double(DispatchTime.now().uptimeNanoseconds) / 1e9
         return { done, total in
             let percent = done * 100 / max(1, total)
-            if shown.exchange(percent, ordering: .relaxed) != percent {
-                show("\(label): \(percent)% of \(total / 1_000_000) MB")
-            }
+            guard shown.exchange(percent, ordering: .relaxed) != percent else { return }
+            let width = 30
+            let filled = percent * width / 100
+            let bar = String(repeating: "=", count: filled) + (filled < width ? ">" : "")
+                + String(repeating: " ", count: max(0, width - filled - 1))
+            let seconds = max(1e-9, Double(DispatchTime.now().uptimeNanoseconds) / 1e9 - started)
+            let rate = Double(done) / seconds / 1e6
+            show("\(label) [\(bar)] \(String(percent).leftPadded(3))%  \(done / 1_000_000)/\(total / 1_000_000) MB  "
+                + "\(ProfileTable.fixed(rate, 1)) MB/s")
         }
     }
 }
