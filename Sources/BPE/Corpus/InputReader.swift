@@ -11,7 +11,7 @@ enum InputReader {
     /// - Complexity: O(total bytes / threads).
     static func read(
         _ paths: [String], specialTokens: [String], invalidUTF8: InvalidUTF8Policy, threads: Int
-    ) throws(TrainError) -> (files: [CorpusFile], occurrences: [[Range<Int>]], repaired: Int) {
+    ) throws(TrainError) -> (files: [CorpusFile], occurrences: [[SpecialTokenOccurrence]], repaired: Int) {
         var opened: [CorpusFile] = []
         for path in paths { opened.append(try CorpusFile.open(path)) }
         return try prepare(opened, specialTokens: specialTokens, invalidUTF8: invalidUTF8, threads: threads)
@@ -20,10 +20,10 @@ enum InputReader {
     /// `read` for inputs already opened (or held in memory).
     static func prepare(
         _ opened: [CorpusFile], specialTokens: [String], invalidUTF8: InvalidUTF8Policy, threads: Int
-    ) throws(TrainError) -> (files: [CorpusFile], occurrences: [[Range<Int>]], repaired: Int) {
+    ) throws(TrainError) -> (files: [CorpusFile], occurrences: [[SpecialTokenOccurrence]], repaired: Int) {
         let scanner = SpecialTokenScanner(specialTokens)
         var files: [CorpusFile] = []
-        var occurrences: [[Range<Int>]] = []
+        var occurrences: [[SpecialTokenOccurrence]] = []
         var repaired = 0
         for var file in opened {
             let path = file.path
@@ -51,13 +51,13 @@ enum InputReader {
 
 /// Special-token candidates gathered chunk by chunk from parallel workers.
 final class ChunkCandidates: Sendable {
-    private let chunks = Mutex<[(start: Int, candidates: [Range<Int>])]>([])
+    private let chunks = Mutex<[(start: Int, candidates: [SpecialTokenOccurrence])]>([])
 
-    func add(_ candidates: [Range<Int>], at chunk: Range<Int>) {
+    func add(_ candidates: [SpecialTokenOccurrence], at chunk: Range<Int>) {
         chunks.withLock { $0.append((chunk.lowerBound, candidates)) }
     }
 
-    func inTextOrder() -> [[Range<Int>]] {
+    func inTextOrder() -> [[SpecialTokenOccurrence]] {
         chunks.withLock { $0.sorted { $0.start < $1.start }.map(\.candidates) }
     }
 }

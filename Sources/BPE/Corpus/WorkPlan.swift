@@ -32,7 +32,7 @@ public struct WorkPlan: Sendable {
         self.init(
             files: files,
             specialTokenOccurrences: files.map { file in
-                specialTokens.occurrences(in: file.bytes, threads: threads) { file.releasePages($0) }
+                specialTokens.occurrences(in: file.bytes, threads: threads) { file.releasePages($0) }.map(\.range)
             },
             shardBytes: shardBytes)
     }

@@ -11,9 +11,18 @@ public final class OutputStream {
     private var finished = false
     private static let flushSize = 1 << 20
 
-    /// A stream to `path`, or to standard output when `path` is `nil` or `-`.
+    /// A stream to `path`, or to standard output when `path` is `nil` or `-`. A path that
+    /// exists and is not a regular file (`/dev/null`, a named pipe) is written directly.
     public init(path: String?) throws(EncodeError) {
-        if let path, path != "-" {
+        var info = stat()
+        if let path, path != "-", stat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG,
+           (info.st_mode & S_IFMT) != S_IFDIR {
+            let fd = open(path, O_WRONLY | O_CLOEXEC)
+            if fd < 0 { throw .input(.unwritableOutput(path: path, reason: String(cString: strerror(errno)))) }
+            self.path = path
+            self.temporary = nil
+            self.fd = fd
+        } else if let path, path != "-" {
             let temporary = AtomicFileSet.temporaryName(for: path)
             let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
             if fd < 0 { throw .input(.unwritableOutput(path: path, reason: String(cString: strerror(errno)))) }
@@ -79,7 +88,11 @@ public final class OutputStream {
     public func commit() throws(EncodeError) {
         try flush()
         finished = true
-        guard let path, let temporary else { return }
+        guard let path else { return }
+        guard let temporary else {
+            if close(fd) != 0 { throw .input(.unwritableOutput(path: path, reason: String(cString: strerror(errno)))) }
+            return
+        }
         if close(fd) != 0 || rename(temporary, path) != 0 {
             let reason = String(cString: strerror(errno))
             unlink(temporary)
@@ -90,7 +103,10 @@ public final class OutputStream {
     /// Discards a file's temporary; nothing is left at `path`.
     public func abort() {
         finished = true
-        guard let temporary else { return }
+        guard let temporary else {
+            if path != nil { close(fd) }
+            return
+        }
         close(fd)
         unlink(temporary)
     }

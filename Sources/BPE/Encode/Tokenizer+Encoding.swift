@@ -24,7 +24,7 @@ extension Tokenizer {
     ) throws(EncodeError) {
         try settings.specialTokens.check(against: self)
         let scanned = settings.specialTokens.scans ? specialTokens.map(\.token) : []
-        let read: (files: [CorpusFile], occurrences: [[Range<Int>]], repaired: Int)
+        let read: (files: [CorpusFile], occurrences: [[SpecialTokenOccurrence]], repaired: Int)
         do {
             read = try InputReader.prepare(opened, specialTokens: scanned, invalidUTF8: settings.invalidUTF8, threads: settings.threads)
         } catch {
@@ -34,12 +34,14 @@ extension Tokenizer {
         var hits: [[SpecialTokenHit]] = []
         for (file, occurrences) in zip(files, read.occurrences) {
             var allowed: [SpecialTokenHit] = []
+            // The token is known from the scan: reading it back would fault in a page (and
+            // its neighbours) of text that validation already dropped from memory.
             for occurrence in occurrences {
-                let token = String(decoding: UnsafeBufferPointer(rebasing: file.bytes[occurrence]), as: UTF8.self)
+                let token = scanned[occurrence.token]
                 guard settings.specialTokens.allows(token), let id = specialTokenID(token) else {
-                    throw .disallowedSpecialToken(token: token, path: file.path, offset: occurrence.lowerBound)
+                    throw .disallowedSpecialToken(token: token, path: file.path, offset: occurrence.range.lowerBound)
                 }
-                allowed.append(SpecialTokenHit(range: occurrence, id: Rank(id)))
+                allowed.append(SpecialTokenHit(range: occurrence.range, id: Rank(id)))
             }
             hits.append(allowed)
         }

@@ -103,7 +103,8 @@ public enum Training {
         let (files, occurrences, repaired) = try InputReader.read(
             configuration.inputs, specialTokens: configuration.specialTokens,
             invalidUTF8: configuration.invalidUTF8, threads: configuration.threads)
-        let plan = WorkPlan(files: files, specialTokenOccurrences: occurrences, shardBytes: configuration.shardBytes)
+        let plan = WorkPlan(
+            files: files, specialTokenOccurrences: occurrences.map { $0.map(\.range) }, shardBytes: configuration.shardBytes)
         return (files, plan, repaired)
     }
 }
