@@ -21,8 +21,8 @@ extension Tokenizer {
         _ input: UnsafeBufferPointer<UInt8>, format: IDFormat, path: String, into output: OutputStream
     ) throws(EncodeError) {
         try IDReader.forEachID(in: input, format: format, path: path) { (id, position) throws(EncodeError) in
-            guard let bytes = bytes(of: id) else { throw .unknownID(id: id, position: position, path: path) }
-            try output.write(bytes)
+            let known = try withBytes(of: id) { (bytes) throws(EncodeError) in try output.write(raw: UnsafeRawBufferPointer(bytes)) }
+            if !known { throw .unknownID(id: id, position: position, path: path) }
         }
     }
 }

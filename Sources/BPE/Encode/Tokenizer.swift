@@ -16,6 +16,10 @@ public final class Tokenizer: Sendable {
     public let specialTokens: [(token: String, id: Int)]
     /// The bytes of every id; an id that names nothing has none (`nil`).
     private let tokenBytes: [[UInt8]?]
+    /// The same bytes laid end to end, for decoding: id i is `decodeBytes[decodeSpans[i]]`
+    /// (start, end); an id that names nothing has the span (`UInt32.max`, `UInt32.max`).
+    private let decodeBytes: [UInt8]
+    private let decodeSpans: [(start: UInt32, end: UInt32)]
     /// Number of mergeable (non-special) tokens.
     public let mergeableCount: Int
 
@@ -54,6 +58,19 @@ public final class Tokenizer: Sendable {
             throw .cannotLoadVocabulary(path: "", reason: "byte 0x\(String(missing, radix: 16)) is not a token, so not every text can be encoded")
         }
         self.tokenBytes = bytesOfID
+        var laidOut: [UInt8] = []
+        var spans: [(start: UInt32, end: UInt32)] = []
+        spans.reserveCapacity(bytesOfID.count)
+        for bytes in bytesOfID {
+            if let bytes {
+                spans.append((UInt32(laidOut.count), UInt32(laidOut.count + bytes.count)))
+                laidOut += bytes
+            } else {
+                spans.append((UInt32.max, UInt32.max))
+            }
+        }
+        decodeBytes = laidOut
+        decodeSpans = spans
         self.specialTokens = specialTokens.sorted { $0.id < $1.id }
         self.mergeableCount = tokens.count
     }
@@ -65,6 +82,23 @@ public final class Tokenizer: Sendable {
     /// - Complexity: O(1).
     public func bytes(of id: Int) -> [UInt8]? {
         id >= 0 && id < tokenBytes.count ? tokenBytes[id] : nil
+    }
+
+    /// Calls `body` with the bytes of `id` (no copy), or returns `false` if it names no token.
+    /// - Complexity: O(1).
+    @inline(__always)
+    func withBytes(of id: Int, _ body: (UnsafeBufferPointer<UInt8>) throws(EncodeError) -> Void) throws(EncodeError) -> Bool {
+        guard id >= 0 && id < decodeSpans.count else { return false }
+        let (start, end) = decodeSpans[id]
+        if start == UInt32.max { return false }
+        let failure = decodeBytes.withUnsafeBufferPointer { all -> EncodeError? in
+            do throws(EncodeError) {
+                try body(UnsafeBufferPointer(rebasing: all[Int(start)..<Int(end)]))
+            } catch { return error }
+            return nil
+        }
+        if let failure { throw failure }
+        return true
     }
 
     /// Whether `id` is a special token.
