@@ -26,7 +26,7 @@ import Testing
                 configuration.output = "\(output.path)/cs336"
                 configuration.parallelMergeMinimumWords = shardBytes == 997 ? 1 : 4096
                 let vocabulary = try Training.learn(configuration).vocabulary
-                let ours = vocabulary.mergedPairs.map { "\(GPT2Alphabet.encode($0.0)) \(GPT2Alphabet.encode($0.1))" }
+                let ours = vocabulary.mergedPairs.map { "\(GPT2ByteAlphabet.encode($0.0)) \(GPT2ByteAlphabet.encode($0.1))" }
                 let expected = reference.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
                 #expect(expected.count == 243)
                 #expect(ours == expected, "threads \(threads), shard \(shardBytes)")
@@ -49,31 +49,10 @@ import Testing
         configuration.specialTokens = ["<|endoftext|>"]
         configuration.output = "\(output.path)/cs336"
         let vocabulary = try Training.learn(configuration).vocabulary
-        var ours = Set(vocabulary.tokens.map { GPT2Alphabet.encode($0) })
+        var ours = Set(vocabulary.tokens.map { GPT2ByteAlphabet.encode($0) })
         ours.insert("<|endoftext|>")
         let expected = Set(json.keys)
         #expect(ours.subtracting(expected).sorted() == [], "tokens we made that CS336 did not")
         #expect(expected.subtracting(ours).sorted() == [], "tokens CS336 made that we did not")
     }
-}
-
-/// GPT-2's byte-to-unicode alphabet (`bytes_to_unicode` in GPT-2's encoder.py).
-enum GPT2Alphabet {
-    static let table: [Character] = {
-        var printable = Array(33...126) + Array(161...172) + Array(174...255)
-        var codepoints = printable
-        var extra = 0
-        for byte in 0..<256 where !printable.contains(byte) {
-            printable.append(byte)
-            codepoints.append(256 + extra)
-            extra += 1
-        }
-        var table = [Character](repeating: " ", count: 256)
-        for (byte, codepoint) in zip(printable, codepoints) {
-            table[byte] = Character(Unicode.Scalar(UInt32(codepoint))!)
-        }
-        return table
-    }()
-
-    static func encode(_ bytes: [UInt8]) -> String { String(bytes.map { table[Int($0)] }) }
 }
