@@ -10,7 +10,8 @@ struct VocabularyOptions: ParsableArguments {
     var pattern: String?
 
     @Option(name: .long, help: ArgumentHelp(
-        "A special token (repeatable); one the vocabulary lacks gets the next id.", valueName: "token"))
+        "A special token (repeatable): TOKEN=ID, or TOKEN for the next free id, when the vocabulary lacks it.",
+        valueName: "token"))
     var specialToken: [String] = []
 
     func load(_ path: String, forDecodingOnly: Bool = false) throws(EncodeError) -> Tokenizer {

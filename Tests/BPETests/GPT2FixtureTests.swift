@@ -47,6 +47,22 @@ import Testing
         #expect(try tokenizer.encode("<|endoftext|>", specialTokens: .ordinary) == [27, 91, 437, 1659, 5239, 91, 29])
     }
 
+    @Test func specialTokensCanBeGivenTheirIDs() throws {
+        let tokenizer = try Tokenizer.load(
+            path: "\(Self.directory)/gpt2.tiktoken", pattern: "gpt2",
+            specialTokens: ["<|fim=x|>=60000", "<|endoftext|>", "<|a|>=50300"])
+        // Explicit ids first; a plain token goes after the largest id, explicit ones included.
+        #expect(tokenizer.specialTokens.map(\.token) == ["<|a|>", "<|fim=x|>", "<|endoftext|>"])
+        #expect(tokenizer.specialTokenID("<|endoftext|>") == 60001)
+        #expect(tokenizer.specialTokenID("<|a|>") == 50300)
+        #expect(tokenizer.specialTokenID("<|fim=x|>") == 60000)
+        #expect(tokenizer.bytes(of: 50256) == nil)
+        #expect(throws: EncodeError.self) {
+            try Tokenizer.load(path: "\(Self.directory)/gpt2_vocab.json", merges: "\(Self.directory)/gpt2_merges.txt",
+                               specialTokens: ["<|endoftext|>=7"])
+        }
+    }
+
     @Test func idsCutInsideACharacterJoinBackToTheText() throws {
         let tokenizer = try Self.fromTiktoken()
         let text = Array("猫🙂 naïve 你好".utf8)

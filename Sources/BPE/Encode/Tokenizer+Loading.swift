@@ -9,8 +9,9 @@ extension Tokenizer {
     ///   defaults to GPT-2's, and ids that no byte or merge produces are special tokens.
     ///
     /// `pattern` (a preset name or a regex) replaces the file's pattern; each of
-    /// `specialTokens` the vocabulary lacks is added after its largest id, in the order given
-    /// (SPEC §5's layout). With `forDecodingOnly`, a missing pattern is no error (decoding
+    /// `specialTokens` the vocabulary lacks is added: `TOKEN=ID` with that id (OpenAI's
+    /// `cl100k_base` has `<|endoftext|>=100257`), a plain `TOKEN` after the largest id, in the
+    /// order given (SPEC §5's layout). With `forDecodingOnly`, a missing pattern is no error (decoding
     /// never splits; the tokenizer then splits like `gpt4`).
     /// - Complexity: O(vocabulary bytes).
     public static func load(
@@ -36,16 +37,50 @@ extension Tokenizer {
                 path: path, reason: "no PREFIX.train.json beside it names the split pattern: pass --pattern")
         }
         var specials = parsed.specialTokens
+        let requested = extra.map(SpecialTokenRequest.init(parsing:))
+        for request in requested {
+            if request.token.isEmpty {
+                throw .invalidValue(option: "--special-token", value: request.text, reason: "a special token cannot be empty")
+            }
+            guard let id = request.id else { continue }
+            if let existing = specials.first(where: { $0.token == request.token }) {
+                if existing.id != id {
+                    throw .invalidValue(option: "--special-token", value: request.text,
+                                        reason: "the vocabulary gives '\(request.token)' the id \(existing.id)")
+                }
+                continue
+            }
+            specials.append((request.token, id))
+        }
         var nextID = max(parsed.tokens.map(\.rank).max() ?? -1, specials.map(\.id).max() ?? -1) + 1
-        for token in extra where !specials.contains(where: { $0.token == token }) {
-            if token.isEmpty { throw .invalidValue(option: "--special-token", value: token, reason: "a special token cannot be empty") }
-            specials.append((token, nextID))
+        for request in requested where request.id == nil && !specials.contains(where: { $0.token == request.token }) {
+            specials.append((request.token, nextID))
             nextID += 1
         }
         do {
             return try Tokenizer(pattern: chosenPattern, tokens: parsed.tokens, specialTokens: specials)
         } catch let .cannotLoadVocabulary(_, reason) {
             throw .cannotLoadVocabulary(path: path, reason: reason)
+        }
+    }
+
+    /// A `--special-token` value: `TOKEN`, or `TOKEN=ID` when what follows the last `=` is
+    /// a number (so a token may itself hold `=`).
+    struct SpecialTokenRequest {
+        var text: String
+        var token: String
+        var id: Int?
+
+        init(parsing text: String) {
+            self.text = text
+            if let equals = text.lastIndex(of: "="), equals != text.startIndex,
+               let id = Int(text[text.index(after: equals)...]), id >= 0 {
+                token = String(text[..<equals])
+                self.id = id
+            } else {
+                token = text
+                id = nil
+            }
         }
     }
 
