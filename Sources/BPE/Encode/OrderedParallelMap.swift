@@ -13,8 +13,14 @@ enum OrderedParallelMap {
         deliver: (Int, Result) throws(EncodeError) -> Void
     ) throws(EncodeError) {
         if count == 0 { return }
-        let state = SharedState<Result>(count: count, window: max(1, window))
         let workers = max(1, min(threads, count))
+        if workers == 1 {
+            // One worker: no thread to start and nothing to hand over.
+            let work = makeWorker()
+            for index in 0..<count { try deliver(index, try work(index)) }
+            return
+        }
+        let state = SharedState<Result>(count: count, window: max(1, window))
         let finished = DispatchGroup()
         for _ in 0..<workers {
             finished.enter()

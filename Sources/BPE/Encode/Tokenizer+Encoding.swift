@@ -57,7 +57,7 @@ extension Tokenizer {
         try OrderedParallelMap.run(
             count: units.count, threads: settings.threads, window: 4 * settings.threads,
             makeWorker: { [self] in
-                let encoder = UnitEncoder(self, heapThreshold: settings.heapThreshold)
+                let encoder = UnitEncoder(self, inputBytes: totalBytes, heapThreshold: settings.heapThreshold)
                 return { (index: Int) throws(EncodeError) -> EncodedUnit in
                     let unit = units[index]
                     let encoded = try encoder.encode(
@@ -74,7 +74,9 @@ extension Tokenizer {
                     filesEnded += 1
                 }
                 let (ids, words) = try join.admit(encoded) { () throws(EncodeError) in
-                    if fallbackEncoder == nil { fallbackEncoder = UnitEncoder(self, heapThreshold: settings.heapThreshold) }
+                    if fallbackEncoder == nil {
+                        fallbackEncoder = UnitEncoder(self, inputBytes: totalBytes, heapThreshold: settings.heapThreshold)
+                    }
                     return try fallbackEncoder!.encode(
                         unit, file: files[unit.file], pieces: plan.pieces[unit.file], specials: sharedHits[unit.file],
                         leadingWordLimit: Int.max)

@@ -14,12 +14,14 @@ final class UnitEncoder {
     private let queuedProbes = UnsafeMutablePointer<RankTable.Probe?>.allocate(capacity: queueCapacity)
     private let queuedKeys = UnsafeMutablePointer<WordCache.Key?>.allocate(capacity: queueCapacity)
 
-    init(_ tokenizer: Tokenizer, heapThreshold: Int = BytePairMerger.defaultHeapThreshold) {
+    /// An encoder for about `inputBytes` of text: the word cache is sized to it (at most
+    /// 64K entries), so encoding a short string does not set up megabytes.
+    init(_ tokenizer: Tokenizer, inputBytes: Int = Int.max, heapThreshold: Int = BytePairMerger.defaultHeapThreshold) {
         self.tokenizer = tokenizer
         matcher = PatternMatcher(tokenizer.compiledPattern)
         merger = BytePairMerger(heapThreshold: heapThreshold)
         ranks = tokenizer.ranks
-        cache = WordCache()
+        cache = WordCache(slots: min(1 << 16, max(64, inputBytes / 16)))
         queuedWords.initialize(repeating: 0..<0, count: Self.queueCapacity)
         queuedProbes.initialize(repeating: nil, count: Self.queueCapacity)
         queuedKeys.initialize(repeating: nil, count: Self.queueCapacity)

@@ -22,7 +22,7 @@ final class WordCache {
     private let mask: Int
 
     /// A cache of `slots` entries (rounded up to a power of two).
-    init(slots: Int = 1 << 16) {
+    init(slots: Int) {
         var capacity = 1
         while capacity < slots { capacity <<= 1 }
         entries = .allocate(capacity: capacity)
