@@ -163,4 +163,33 @@ import Testing
         }
         #expect((results[1]["tokens"] as! Int) < (results[0]["tokens"] as! Int))
     }
+
+    @Test func interruptedEncodeLeavesNoFile() throws {
+        let directory = try Self.prepared()
+        defer { directory.remove() }
+        var big = [UInt8]()
+        let line = Array("The quick brown fox jumps over the lazy dog 12345; naïve café 猫 🙂\n".utf8)
+        while big.count < 60 << 20 { big += line }
+        try directory.write(big, to: "big.txt")
+        let before = directory.contents()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: BPECommandRunner.executable)
+        process.arguments = ["encode", "--vocab", "v.model", "--input", "big.txt", "--output", "big.u32", "--format", "u32"]
+        process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var sawTemporary = false
+        for _ in 0..<2000 where process.isRunning {
+            if directory.contents().contains(where: { $0.hasPrefix("big.u32.tmp-") }) {
+                sawTemporary = true
+                break
+            }
+            usleep(5000)
+        }
+        process.interrupt()
+        process.waitUntilExit()
+        #expect(sawTemporary, "the encode ended before it could be interrupted")
+        #expect(process.terminationStatus == 128 + SIGINT, "exit status \(process.terminationStatus)")
+        #expect(directory.contents() == before)
+    }
 }

@@ -26,6 +26,7 @@ public final class OutputStream {
             let temporary = AtomicFileSet.temporaryName(for: path)
             let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
             if fd < 0 { throw .input(.unwritableOutput(path: path, reason: String(cString: strerror(errno)))) }
+            PendingTemporaries.add(temporary)
             self.path = path
             self.temporary = temporary
             self.fd = fd
@@ -93,6 +94,7 @@ public final class OutputStream {
             if close(fd) != 0 { throw .input(.unwritableOutput(path: path, reason: String(cString: strerror(errno)))) }
             return
         }
+        defer { PendingTemporaries.remove(temporary) }
         if close(fd) != 0 || rename(temporary, path) != 0 {
             let reason = String(cString: strerror(errno))
             unlink(temporary)
@@ -109,5 +111,6 @@ public final class OutputStream {
         }
         close(fd)
         unlink(temporary)
+        PendingTemporaries.remove(temporary)
     }
 }

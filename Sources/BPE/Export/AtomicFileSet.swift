@@ -11,15 +11,20 @@ enum AtomicFileSet {
             for file in files {
                 let temporary = temporaryName(for: file.path)
                 temporaries.append(temporary)
+                PendingTemporaries.add(temporary)
                 try writeWhole(file.contents, to: temporary, reportedAs: file.path)
             }
             for (file, temporary) in zip(files, temporaries) {
                 if rename(temporary, file.path) != 0 {
                     throw TrainError.unwritableOutput(path: file.path, reason: String(cString: strerror(errno)))
                 }
+                PendingTemporaries.remove(temporary)
             }
         } catch {
-            for temporary in temporaries { unlink(temporary) }
+            for temporary in temporaries {
+                unlink(temporary)
+                PendingTemporaries.remove(temporary)
+            }
             throw error
         }
         return files.map(\.path)
