@@ -41,6 +41,18 @@ import Testing
         }
     }
 
+    @Test func invalidUTF8CanBeReplaced() throws {
+        let directory = try Self.prepared()
+        defer { directory.remove() }
+        try directory.write([0x61, 0x62, 0xFF, 0x63, 0xE2, 0x82], to: "invalid.txt")
+        let encoded = try BPECommandRunner.run(
+            ["encode", "--vocab", "v.model", "--input", "invalid.txt", "--invalid-utf8", "replace", "--output", "ids"],
+            in: directory.path)
+        #expect(encoded.status == 0, "\(encoded.standardError)")
+        let decoded = try BPECommandRunner.run(["decode", "--vocab", "v.model", "--input", "ids"], in: directory.path)
+        #expect(decoded.standardOutput == "ab\u{FFFD}c\u{FFFD}")
+    }
+
     @Test func textFormatsHoldOneLinePerInput() throws {
         let directory = try Self.prepared()
         defer { directory.remove() }

@@ -73,4 +73,28 @@ import Testing
         #expect(ids.filter { $0 == end }.count == 1)
         #expect(try tokenizer.decode(ids.map(Int.init)) == text)
     }
+
+    @Test func severalInputsCutIntoTinyShardsEncodeEachAsAWhole() throws {
+        let tokenizer = try Self.tokenizer()
+        let texts = ["the cat<|endoftext|><|pad|>sat", "", "on the   mat\n\n<|end|>", "don't 1234567 see?"]
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let paths = try texts.enumerated().map { try directory.write(Array($0.element.utf8), to: "input\($0.offset).txt") }
+        var settings = EncodeSettings(threads: 2)
+        settings.specialTokens = .allowAll
+        let expected = try texts.map { try tokenizer.encode($0, specialTokens: .allowAll) }
+        for shardBytes in [1, 2, 3, 7, 1 << 20] {
+            settings.shardBytes = shardBytes
+            var perFile = [[Int]](repeating: [], count: texts.count)
+            var ended: [Int] = []
+            try tokenizer.encode(paths: paths, settings: settings) { (part: EncodedPart) throws(EncodeError) in
+                switch part {
+                case let .ids(ids, file, _): perFile[file] += ids.map(Int.init)
+                case let .endOfFile(file): ended.append(file)
+                }
+            }
+            #expect(perFile == expected, "shards of \(shardBytes)")
+            #expect(ended == Array(texts.indices))
+        }
+    }
 }
