@@ -1,0 +1,47 @@
+/// Encoding one word: the lookup every word of the text goes through.
+extension UnitEncoder {
+    /// The ranks of the word `bytes[0..<length]`: its own rank if it is a token, else
+    /// `BytePairMerger`'s split (remembered in the cache for short words).
+    /// - Complexity: O(length) expected for a token or a cached word, O(length²) worst case otherwise.
+    @inline(__always)
+    func encodeWord(_ bytes: UnsafePointer<UInt8>, length: Int, into output: inout [Rank]) {
+        encodeWord(bytes, length: length, probe: ranks.probe(bytes, length), into: &output)
+    }
+
+    /// `encodeWord` with the word's rank-table probe and cache key (for a short word)
+    /// already computed, and their memory prefetched.
+    @inline(__always)
+    func encodeWord(
+        _ bytes: UnsafePointer<UInt8>, length: Int, probe: RankTable.Probe, key: WordCache.Key? = nil,
+        into output: inout [Rank]
+    ) {
+        let whole = ranks.rank(bytes, length, from: probe)
+        if whole != .none {
+            output.append(whole)
+            return
+        }
+        guard length <= WordCache.maximumWordLength else {
+            encodeLongWord(bytes, length: length, into: &output)
+            return
+        }
+        let key = key ?? cache.key(bytes, length: length)
+        if cache.append(key, to: &output) { return }
+        let start = output.count
+        merger.merge(bytes, length: length, table: ranks, into: &output)
+        cache.store(key, ids: output[start...])
+    }
+
+    /// A word too long for `WordCache`: rare, but its merge costs O(n²), so a repeat is
+    /// looked up in a dictionary (bounded: emptied when full) instead.
+    func encodeLongWord(_ bytes: UnsafePointer<UInt8>, length: Int, into output: inout [Rank]) {
+        let word = Array(UnsafeBufferPointer(start: bytes, count: length))
+        if let ids = longWords[word] {
+            output.append(contentsOf: ids)
+            return
+        }
+        let start = output.count
+        merger.merge(bytes, length: length, table: ranks, into: &output)
+        if longWords.count >= Self.longWordLimit { longWords.removeAll(keepingCapacity: true) }
+        longWords[word] = Array(output[start...])
+    }
+}
