@@ -77,10 +77,19 @@ public final class CorpusFile: @unchecked Sendable {
         ) { buffer.deallocate() }
     }
 
-    private static func readAll(fd: Int32, path: String) throws(TrainError) -> CorpusFile {
+    /// Standard input (or a pipe) up to this many bytes is held in memory; past it, what was
+    /// read and the rest go to an unlinked temporary file under `$TMPDIR` that is then mapped
+    /// like any input, so memory stays flat for a multi-GB stream.
+    static let spoolThreshold = 64 << 20
+
+    /// Reads `fd` to its end: in memory, or spooled to a mapped temporary file once more
+    /// than `spoolThreshold` bytes have come (tests lower it).
+    /// - Complexity: O(n).
+    static func readAll(fd: Int32, path: String, spoolThreshold: Int = CorpusFile.spoolThreshold) throws(TrainError) -> CorpusFile {
         var content: [UInt8] = []
         let chunk = 1 << 20
         var scratch = [UInt8](repeating: 0, count: chunk)
+        var spool: Spool? = nil
         while true {
             let n = scratch.withUnsafeMutableBytes { read(fd, $0.baseAddress, chunk) }
             if n < 0 {
@@ -88,8 +97,74 @@ public final class CorpusFile: @unchecked Sendable {
                 throw .cannotOpen(path: path, reason: String(cString: strerror(errno)))
             }
             if n == 0 { break }
+            if let spool {
+                try spool.write(scratch[0..<n])
+                continue
+            }
             content.append(contentsOf: scratch[0..<n])
+            if content.count > spoolThreshold {
+                let created = try Spool(reading: path)
+                try created.write(content[...])
+                content = []
+                spool = created
+            }
         }
+        if let spool { return try spool.map() }
         return inMemory(content, path: path)
+    }
+
+    /// An unlinked temporary file that standard input is copied into (see `spoolThreshold`).
+    private final class Spool {
+        let fd: Int32
+        let path: String
+        var size = 0
+
+        init(reading path: String) throws(TrainError) {
+            let directory = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+            var template = Array("\(directory)/bpe-stdin-XXXXXX".utf8CString)
+            let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+            if fd < 0 {
+                throw .cannotOpen(path: path, reason: "cannot spool it to \(directory) (\(String(cString: strerror(errno)))); set TMPDIR or name the file")
+            }
+            // Unlinked at once: the data lives while the descriptor or the mapping does, and
+            // nothing is left behind, whatever happens to the process.
+            template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+            self.fd = fd
+            self.path = path
+        }
+
+        func write(_ bytes: ArraySlice<UInt8>) throws(TrainError) {
+            let failure: Int32 = bytes.withUnsafeBytes { raw in
+                var offset = 0
+                while offset < raw.count {
+                    let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        return errno
+                    }
+                    offset += n
+                }
+                return 0
+            }
+            if failure != 0 {
+                throw .cannotOpen(path: path, reason: "cannot spool it to a temporary file (\(String(cString: strerror(failure)))); set TMPDIR or name the file")
+            }
+            size += bytes.count
+        }
+
+        /// The spooled bytes, mapped read-only; the descriptor is closed (the mapping keeps them).
+        func map() throws(TrainError) -> CorpusFile {
+            defer { close(fd) }
+            let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0)
+            guard let address, address != UnsafeMutableRawPointer(bitPattern: -1) else {
+                throw .cannotOpen(path: path, reason: String(cString: strerror(errno)))
+            }
+            _ = madvise(address, size, MADV_SEQUENTIAL)
+            let start = address.assumingMemoryBound(to: UInt8.self)
+            let size = self.size
+            return CorpusFile(path: path, bytes: UnsafeBufferPointer(start: start, count: size), isMapped: true) {
+                munmap(address, size)
+            }
+        }
     }
 }
