@@ -35,28 +35,41 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         try runReportingErrors { () throws(EncodeError) in
             let settings = try encoding.settings()
-            let tokenizers = try vocab.map { (path) throws(EncodeError) in try vocabulary.load(path) }
-            let progress: EncodeProgress? = isatty(STDERR_FILENO) != 0 ? ProgressLine.bytes("eval") : nil
+            let tokenizers = try vocab.map { (path) throws(EncodeError) in
+                try vocabulary.load(path, patternIsFallback: true)
+            }
+            var results: [Evaluation] = []
             for (path, tokenizer) in zip(vocab, tokenizers) {
+                let progress: EncodeProgress? = isatty(STDERR_FILENO) != 0 ? ProgressLine.bytes("eval \(path)") : nil
                 let result = try tokenizer.evaluate(
                     paths: input.isEmpty ? ["-"] : input, name: path, settings: settings,
                     longest: max(0, longest), progress: progress)
                 ProgressLine.clear()
                 print(json ? Self.json(result) : Self.table(result, pattern: tokenizer.pattern))
+                results.append(result)
             }
+            if !json && results.count > 1 { print(Self.comparison(results), terminator: "") }
         }
     }
 
-    static func table(_ result: Evaluation, pattern: String) -> String {
-        func grouped(_ value: Int) -> String {
-            let digits = Array(String(value))
-            var out = ""
-            for (index, digit) in digits.enumerated() {
-                if index > 0 && (digits.count - index) % 3 == 0 { out += "," }
-                out.append(digit)
-            }
-            return out
+    /// One line per vocabulary, side by side, with its token count against the first's.
+    static func comparison(_ results: [Evaluation]) -> String {
+        let width = max(10, results.map(\.vocabulary.count).max() ?? 0)
+        var text = "vocabulary".padding(toLength: width, withPad: " ", startingAt: 0)
+            + "      size        tokens  bytes/token  tokens/word  vs first\n"
+        let first = max(1, results[0].tokens)
+        for result in results {
+            let change = 100 * Double(result.tokens - first) / Double(first)
+            text += result.vocabulary.padding(toLength: width, withPad: " ", startingAt: 0)
+                + grouped(result.idCount).leftPadded(10) + grouped(result.tokens).leftPadded(14)
+                + ProfileTable.fixed(result.bytesPerToken, 3).leftPadded(13)
+                + ProfileTable.fixed(result.tokensPerWord, 3).leftPadded(13)
+                + ((change >= 0 ? "+" : "") + ProfileTable.fixed(change, 1) + "%").leftPadded(10) + "\n"
         }
+        return text
+    }
+
+    static func table(_ result: Evaluation, pattern: String) -> String {
         func row(_ label: String, _ value: String) -> String {
             "  " + label.padding(toLength: 22, withPad: " ", startingAt: 0) + value + "\n"
         }
@@ -95,4 +108,15 @@ extension String {
     func leftPadded(_ width: Int) -> String {
         count >= width ? self : String(repeating: " ", count: width - count) + self
     }
+}
+
+/// `1234567` as `1,234,567`.
+func grouped(_ value: Int) -> String {
+    let digits = Array(String(abs(value)))
+    var out = value < 0 ? "-" : ""
+    for (index, digit) in digits.enumerated() {
+        if index > 0 && (digits.count - index) % 3 == 0 { out += "," }
+        out.append(digit)
+    }
+    return out
 }

@@ -6,7 +6,7 @@ struct VocabularyOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("GPT-2's vocab.bpe, when --vocab is its encoder.json.", valueName: "file"))
     var merges: String?
 
-    @Option(name: .long, help: "Split pattern (gpt2, gpt4, o200k, or a regex); replaces the vocabulary's own.")
+    @Option(name: .long, help: "Split pattern (gpt2, gpt4, o200k, or a regex) of a vocabulary that names none (a bare .tiktoken).")
     var pattern: String?
 
     @Option(name: .long, help: ArgumentHelp(
@@ -14,9 +14,10 @@ struct VocabularyOptions: ParsableArguments {
         valueName: "token"))
     var specialToken: [String] = []
 
-    func load(_ path: String, forDecodingOnly: Bool = false) throws(EncodeError) -> Tokenizer {
+    func load(_ path: String, patternIsFallback: Bool = false, forDecodingOnly: Bool = false) throws(EncodeError) -> Tokenizer {
         try Tokenizer.load(
-            path: path, merges: merges, pattern: pattern, specialTokens: specialToken, forDecodingOnly: forDecodingOnly)
+            path: path, merges: merges, pattern: pattern, specialTokens: specialToken,
+            patternIsFallback: patternIsFallback, forDecodingOnly: forDecodingOnly)
     }
 }
 

@@ -109,6 +109,8 @@ import Testing
                           message: "pass --pattern", in: directory)
         try expectFailure(["encode", "--vocab", "v.model", "--input", "text.txt", "--threads", "0"],
                           message: "--threads", in: directory)
+        try expectFailure(["encode", "--vocab", "v.model", "--input", "text.txt", "--pattern", "gpt2"],
+                          message: "'v.model' has its own split pattern", in: directory)
         try directory.write([0x61, 0xFF, 0x62], to: "invalid.txt")
         try expectFailure(["encode", "--vocab", "v.model", "--input", "invalid.txt", "--output", "o"],
                           message: "invalid UTF-8 in 'invalid.txt' at byte offset 1", in: directory)
@@ -134,6 +136,27 @@ import Testing
             ["encode", "--vocab", "wide.tiktoken", "--pattern", "gpt2", "--input", "text.txt", "--format", "u32",
              "--output", "o"], in: directory.path)
         #expect(u32.status == 0)
+    }
+
+    @Test func patternFillsInOnlyWhereAVocabularyHasNone() throws {
+        let directory = try Self.prepared()
+        defer { directory.remove() }
+        let same = try BPECommandRunner.run(
+            ["encode", "--vocab", "v.model", "--input", "text.txt", "--pattern", "gpt4"], in: directory.path)
+        let plain = try BPECommandRunner.run(["encode", "--vocab", "v.model", "--input", "text.txt"], in: directory.path)
+        #expect(same.status == 0 && same.standardOutput == plain.standardOutput)
+        // eval: v.model keeps its gpt4 pattern while the bare .tiktoken gets gpt2.
+        let tiktoken = try String(contentsOfFile: "\(directory.path)/v.tiktoken", encoding: .utf8)
+        try directory.write(Array(tiktoken.utf8), to: "bare.tiktoken")
+        let json = try BPECommandRunner.run(
+            ["eval", "--vocab", "v.model", "--vocab", "bare.tiktoken", "--pattern", "gpt2", "--input", "text.txt", "--json"],
+            in: directory.path)
+        #expect(json.status == 0, "\(json.standardError)")
+        let words = try json.standardOutput.split(separator: "\n").map {
+            (try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any])["words"] as! Int
+        }
+        #expect(words == [try split(Self.text, "gpt4").filter { !$0.isEmpty }.count,
+                          try split(Self.text, "gpt2").filter { !$0.isEmpty }.count])
     }
 
     @Test func missingVocabIsAUsageError() throws {

@@ -8,15 +8,18 @@ extension Tokenizer {
     /// - a `.json` file: GPT-2's `encoder.json`, with its `vocab.bpe` as `merges`; the pattern
     ///   defaults to GPT-2's, and ids that no byte or merge produces are special tokens.
     ///
-    /// `pattern` (a preset name or a regex) replaces the file's pattern; each of
-    /// `specialTokens` the vocabulary lacks is added: `TOKEN=ID` with that id (OpenAI's
-    /// `cl100k_base` has `<|endoftext|>=100257`), a plain `TOKEN` after the largest id, in the
-    /// order given (SPEC §5's layout). With `forDecodingOnly`, a missing pattern is no error (decoding
+    /// `pattern` (a preset name or a regex) is the pattern of a vocabulary that carries none
+    /// (a bare `.tiktoken`; for GPT-2's files it replaces the `gpt2` default). A vocabulary
+    /// with its own pattern keeps it: a different `pattern` is an error, or, with
+    /// `patternIsFallback` (eval over several vocabularies), ignored. Each of `specialTokens`
+    /// the vocabulary lacks is added: `TOKEN=ID` with that id (OpenAI's `cl100k_base` has
+    /// `<|endoftext|>=100257`), a plain `TOKEN` after the largest id, in the order given
+    /// (SPEC §5's layout). With `forDecodingOnly`, a missing pattern is no error (decoding
     /// never splits; the tokenizer then splits like `gpt4`).
     /// - Complexity: O(vocabulary bytes).
     public static func load(
         path: String, merges: String? = nil, pattern: String? = nil, specialTokens extra: [String] = [],
-        forDecodingOnly: Bool = false
+        patternIsFallback: Bool = false, forDecodingOnly: Bool = false
     ) throws(EncodeError) -> Tokenizer {
         let parsed: ParsedVocabulary
         if path.hasSuffix(".model") {
@@ -32,7 +35,14 @@ extension Tokenizer {
             throw .cannotLoadVocabulary(
                 path: path, reason: "expected a .model (minbpe), .tiktoken, or GPT-2 encoder .json file")
         }
-        guard let chosenPattern = pattern ?? parsed.pattern ?? (forDecodingOnly ? SplitPattern.gpt4.name : nil) else {
+        if let pattern, let own = parsed.ownPattern, !patternIsFallback, !forDecodingOnly,
+           SplitPattern.resolve(pattern) != SplitPattern.resolve(own) {
+            throw .invalidValue(option: "--pattern", value: pattern,
+                                reason: "'\(path)' has its own split pattern; --pattern is for vocabularies without one")
+        }
+        let chosenPattern = parsed.ownPattern ?? pattern ?? parsed.defaultPattern
+            ?? (forDecodingOnly ? SplitPattern.gpt4.name : nil)
+        guard let chosenPattern else {
             throw .cannotLoadVocabulary(
                 path: path, reason: "no PREFIX.train.json beside it names the split pattern: pass --pattern")
         }
@@ -85,7 +95,10 @@ extension Tokenizer {
     }
 
     struct ParsedVocabulary {
-        var pattern: String?
+        /// The pattern the files name (a `.model`, or a `.train.json` beside a `.tiktoken`).
+        var ownPattern: String?
+        /// The pattern to use when the files name none and none is given (GPT-2's for its files).
+        var defaultPattern: String? = nil
         var tokens: [(bytes: [UInt8], rank: Int)]
         var specialTokens: [(token: String, id: Int)]
     }
@@ -130,7 +143,7 @@ extension Tokenizer {
             }
             tokens.append((tokens[left].bytes + tokens[right].bytes, tokens.count))
         }
-        return ParsedVocabulary(pattern: pattern, tokens: tokens, specialTokens: specials)
+        return ParsedVocabulary(ownPattern: pattern, tokens: tokens, specialTokens: specials)
     }
 
     /// `.tiktoken`: `base64(bytes) rank` per line; `PREFIX.train.json` beside it, if present,
@@ -147,14 +160,14 @@ extension Tokenizer {
         case let .success(list): tokens = list
         case let .failure(line): throw .cannotLoadVocabulary(path: path, reason: "line \(line): expected 'BASE64 RANK'")
         }
-        var parsed = ParsedVocabulary(pattern: nil, tokens: tokens, specialTokens: [])
+        var parsed = ParsedVocabulary(ownPattern: nil, tokens: tokens, specialTokens: [])
         let report = String(path.dropLast(".tiktoken".count)) + ".train.json"
         if FileManager.default.fileExists(atPath: report) {
             let object = try? JSONSerialization.jsonObject(with: Data(try readText(report).utf8))
             guard let object = object as? [String: Any], let pattern = object["pattern"] as? String else {
                 throw .cannotLoadVocabulary(path: report, reason: "expected a JSON object with a 'pattern'")
             }
-            parsed.pattern = pattern
+            parsed.ownPattern = pattern
             let specials = object["special_tokens"] as? [String: Any] ?? [:]
             for (token, id) in specials {
                 guard let id = id as? Int else {
@@ -217,6 +230,7 @@ extension Tokenizer {
             }
             previous = id
         }
-        return ParsedVocabulary(pattern: SplitPattern.gpt2.name, tokens: tokens, specialTokens: specials)
+        return ParsedVocabulary(
+            ownPattern: nil, defaultPattern: SplitPattern.gpt2.name, tokens: tokens, specialTokens: specials)
     }
 }
