@@ -228,3 +228,23 @@ import Testing
         #expect(directory.contents() == before)
     }
 }
+
+/// `IDReader`: what `bpe decode` accepts.
+@Suite struct IDReaderTests {
+    func parse(_ bytes: [UInt8], _ format: IDFormat) throws -> [Int] {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(EncodeError) in try IDReader.parse(buffer, format: format, path: "x") }
+    }
+
+    @Test func textAndBinaryForms() throws {
+        #expect(try parse(Array("1 22\n333\n".utf8), .ids) == [1, 22, 333])
+        #expect(try parse(Array("[1,22]\n[]\n[333]\n".utf8), .json) == [1, 22, 333])
+        #expect(try parse([1, 0, 0x34, 0x12], .u16) == [1, 0x1234])
+        #expect(try parse([1, 0, 0, 0, 0x78, 0x56, 0x34, 0x12], .u32) == [1, 0x1234_5678])
+        #expect(throws: EncodeError.malformedIDs(path: "x", offset: 2, reason: "unexpected '-' (expected digits, spaces, commas or brackets)")) {
+            try parse(Array("1 -2".utf8), .ids)
+        }
+        #expect(throws: EncodeError.malformedIDs(path: "x", offset: 0, reason: "the number is too large for an id")) {
+            try parse(Array("99999999999".utf8), .ids)
+        }
+    }
+}

@@ -9,8 +9,6 @@ public enum IDFormat: String, Sendable, CaseIterable {
     /// All ids as one flat array of little-endian 32-bit integers.
     case u32
 
-    public var isBinary: Bool { self == .u16 || self == .u32 }
-
     /// Fails if some id of `tokenizer` does not fit the format.
     public func check(_ tokenizer: Tokenizer) throws(EncodeError) {
         if self == .u16 && tokenizer.idLimit > 1 << 16 {

@@ -1,15 +1,11 @@
 /// Encoding one word: the lookup every word of the text goes through.
 extension UnitEncoder {
-    /// The ranks of the word `bytes[0..<length]`: its own rank if it is a token, else
-    /// `BytePairMerger`'s split (remembered in the cache for short words).
-    /// - Complexity: O(length) expected for a token or a cached word, O(length²) worst case otherwise.
-    @inline(__always)
-    func encodeWord(_ bytes: UnsafePointer<UInt8>, length: Int, into output: inout [Rank]) {
-        encodeWord(bytes, length: length, probe: ranks.probe(bytes, length), into: &output)
-    }
-
-    /// `encodeWord` with the word's rank-table probe and cache key (for a short word)
-    /// already computed, and their memory prefetched.
+    /// Appends the ranks of the word `bytes[0..<length]`: its own rank if it is a token, else
+    /// `BytePairMerger`'s split (remembered in the cache, or the long-word dictionary). The
+    /// word's rank-table `probe`, and for a short word maybe its cache `key`, were computed
+    /// (and their memory prefetched) while it waited in the FIFO.
+    /// - Complexity: O(length) expected for a token or a remembered word, O(length²) worst
+    ///   case otherwise.
     @inline(__always)
     func encodeWord(
         _ bytes: UnsafePointer<UInt8>, length: Int, probe: RankTable.Probe, key: WordCache.Key? = nil,
