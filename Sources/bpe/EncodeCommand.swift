@@ -1,5 +1,6 @@
 import ArgumentParser
 import BPE
+import Dispatch
 import Glibc
 
 /// `bpe encode`: text in, token ids out, on all cores, in input order.
@@ -31,7 +32,7 @@ struct EncodeCommand: ParsableCommand {
 
     @OptionGroup var encoding: EncodingOptions
 
-    @Flag(name: .long, help: "No progress display.")
+    @Flag(name: .long, help: "No progress display and no summary.")
     var quiet = false
 
     func run() throws {
@@ -41,8 +42,10 @@ struct EncodeCommand: ParsableCommand {
             try format.check(tokenizer)
             let stream = try OutputStream(path: output)
             var writer = IDWriter(format: format, output: stream)
+            let started = DispatchTime.now().uptimeNanoseconds
+            let summary: EncodeSummary
             do throws(EncodeError) {
-                try tokenizer.encode(paths: input.isEmpty ? ["-"] : input, settings: settings, progress: progressReporter()) {
+                summary = try tokenizer.encode(paths: input.isEmpty ? ["-"] : input, settings: settings, progress: progressReporter()) {
                     (part: EncodedPart) throws(EncodeError) in
                     switch part {
                     case let .ids(ids, _, _): try writer.write(ids)
@@ -55,6 +58,14 @@ struct EncodeCommand: ParsableCommand {
                 throw error
             }
             ProgressLine.clear()
+            if !quiet {
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                printError("""
+                    encoded \(summary.inputs) input(s): \(grouped(summary.bytes)) bytes → \(grouped(summary.tokens)) tokens \
+                    (\(ProfileTable.fixed(Double(summary.bytes) / Double(max(1, summary.tokens)), 3)) bytes/token) in \
+                    \(ProfileTable.fixed(seconds, 2)) s, \(ProfileTable.fixed(Double(summary.bytes) / max(1e-9, seconds) / 1e6, 1)) MB/s
+                    """)
+            }
         }
     }
 

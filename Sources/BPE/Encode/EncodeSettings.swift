@@ -24,5 +24,14 @@ public enum EncodedPart {
     case endOfFile(Int)
 }
 
+/// What an encode run did, over all its inputs.
+public struct EncodeSummary: Sendable, Equatable {
+    public var inputs: Int
+    public var bytes: Int
+    public var tokens = 0
+    /// Non-empty words of the split.
+    public var words = 0
+}
+
 /// Progress of an encode run: input bytes done, of the total.
 public typealias EncodeProgress = @Sendable (_ done: Int, _ total: Int) -> Void

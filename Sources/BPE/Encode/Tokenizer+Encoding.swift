@@ -5,23 +5,26 @@ extension Tokenizer {
     ///
     /// Fails before any id is produced if an input is unreadable, not UTF-8 (unless
     /// repaired), or holds a special token the policy does not allow.
+    /// - Returns: what was encoded: bytes, tokens and words, over all inputs.
     /// - Complexity: O(total bytes) work over the threads; the split regex dominates.
+    @discardableResult
     public func encode(
         paths: [String], settings: EncodeSettings, progress: EncodeProgress? = nil,
         consume: (EncodedPart) throws(EncodeError) -> Void
-    ) throws(EncodeError) {
+    ) throws(EncodeError) -> EncodeSummary {
         var opened: [CorpusFile] = []
         for path in paths {
             do { opened.append(try CorpusFile.open(path)) } catch { throw .input(error) }
         }
-        try encode(files: opened, settings: settings, progress: progress, consume: consume)
+        return try encode(files: opened, settings: settings, progress: progress, consume: consume)
     }
 
     /// `encode(paths:...)` for inputs already opened or held in memory.
+    @discardableResult
     func encode(
         files opened: [CorpusFile], settings: EncodeSettings, progress: EncodeProgress? = nil,
         consume: (EncodedPart) throws(EncodeError) -> Void
-    ) throws(EncodeError) {
+    ) throws(EncodeError) -> EncodeSummary {
         try settings.specialTokens.check(against: self)
         let scanned = settings.specialTokens.scans ? specialTokens.map(\.token) : []
         let read: (files: [CorpusFile], occurrences: [[SpecialTokenOccurrence]], repaired: Int)
@@ -51,6 +54,7 @@ extension Tokenizer {
         let sharedHits = hits
 
         var join = EncodedStream()
+        var summary = EncodeSummary(inputs: files.count, bytes: totalBytes)
         var fallbackEncoder: UnitEncoder? = nil
         var filesEnded = 0
         var bytesDone = 0
@@ -82,6 +86,8 @@ extension Tokenizer {
                         leadingWordLimit: Int.max)
                 }
                 try consume(.ids(ids, file: unit.file, words: words))
+                summary.tokens += ids.count
+                summary.words += words
                 bytesDone += unit.range.count
                 progress?(bytesDone, totalBytes)
             })
@@ -89,6 +95,7 @@ extension Tokenizer {
             try consume(.endOfFile(filesEnded))
             filesEnded += 1
         }
+        return summary
     }
 
     /// The ids of `text`, encoded on one thread with `specialTokens`' policy.
