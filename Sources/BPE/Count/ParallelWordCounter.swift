@@ -37,7 +37,9 @@ public enum ParallelWordCounter {
                 if index >= plan.units.count { return }
                 let unit = plan.units[index]
                 do throws(TrainError) {
-                    try countUnit(unit, file: files[unit.file], pieces: plan.pieces[unit.file],
+                    let next = index + 1 < plan.units.count && plan.units[index + 1].file == unit.file
+                        ? plan.units[index + 1] : nil
+                    try countUnit(unit, next: next, file: files[unit.file], pieces: plan.pieces[unit.file],
                                   matcher: matcher, table: table)
                     files[unit.file].releasePages(unit.range)
                 } catch {
@@ -57,10 +59,11 @@ public enum ParallelWordCounter {
 
     /// Counts the segments of every piece that overlaps `unit`.
     static func countUnit<Sink: WordSink>(
-        _ unit: WorkUnit, file: CorpusFile, pieces: [Range<Int>],
+        _ unit: WorkUnit, next: WorkUnit?, file: CorpusFile, pieces: [Range<Int>],
         matcher: PatternMatcher, table: Sink
     ) throws(TrainError) {
         let range = unit.characterRange(in: file.bytes)
+        let nextEnd = next?.characterRange(in: file.bytes).upperBound ?? file.bytes.count
         // First piece ending after the unit's start.
         var low = 0
         var high = pieces.count
@@ -75,8 +78,10 @@ public enum ParallelWordCounter {
             let subject = UnsafeBufferPointer(rebasing: file.bytes[piece])
             let start = max(piece.lowerBound, range.lowerBound) - piece.lowerBound
             let end = min(piece.upperBound, range.upperBound) - piece.lowerBound
+            let segmentNextEnd = min(piece.upperBound, max(nextEnd, range.upperBound)) - piece.lowerBound
             try PieceSplitter.countSegment(
-                piece: subject, start: start, end: end, readableEnd: readableEnd, matcher: matcher, table: table)
+                piece: subject, start: start, end: end, nextEnd: segmentNextEnd, readableEnd: readableEnd,
+                matcher: matcher, table: table)
             index += 1
         }
     }

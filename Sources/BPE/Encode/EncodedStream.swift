@@ -25,7 +25,7 @@ struct EncodedStream {
             }
             if superseded > 0 {
                 droppedIDs = unit.leadingWords[superseded - 1].idEnd
-                droppedWords = unit.leadingWords[..<superseded].count { $0.end > $0.start }
+                droppedWords = unit.leadingWords[..<superseded].count { $0.end > $0.start && $0.counted }
             }
         }
         if let next = unit.handOff {

@@ -12,6 +12,9 @@ struct EncodedUnit {
         var start: Int
         var end: Int
         var idEnd: Int
+        /// Whether the word was encoded (and counted in `words`) here; a first word left to
+        /// the unit before (see `UnitEncoder.encodeSegment`) was not.
+        var counted = true
     }
 
     var file: Int

@@ -38,11 +38,12 @@ final class UnitEncoder {
     /// of the pieces it overlaps, in text order. At most `leadingWordLimit` leading words
     /// are recorded for the join.
     func encode(
-        _ unit: WorkUnit, file: CorpusFile, pieces: [Range<Int>], specials: [SpecialTokenHit],
+        _ unit: WorkUnit, next: WorkUnit?, file: CorpusFile, pieces: [Range<Int>], specials: [SpecialTokenHit],
         leadingWordLimit: Int
     ) throws(EncodeError) -> EncodedUnit {
         var result = EncodedUnit(file: unit.file)
         let range = unit.characterRange(in: file.bytes)
+        let nextEnd = max(range.upperBound, next?.characterRange(in: file.bytes).upperBound ?? file.bytes.count)
         result.ids.reserveCapacity(range.count / 3 + 16)
         var pieceIndex = Self.firstIndex(in: pieces.count) { pieces[$0].upperBound > range.lowerBound }
         var specialIndex = Self.firstIndex(in: specials.count) { specials[$0].range.lowerBound >= range.lowerBound }
@@ -59,7 +60,7 @@ final class UnitEncoder {
             let end = min(piece.upperBound, range.upperBound)
             do {
                 try encodeSegment(
-                    piece: piece, in: file.bytes, start: start, end: end,
+                    piece: piece, in: file.bytes, start: start, end: end, nextEnd: min(piece.upperBound, nextEnd),
                     recordLeading: start > piece.lowerBound ? leadingWordLimit : nil, into: &result)
             } catch {
                 throw .input(error)
@@ -73,9 +74,12 @@ final class UnitEncoder {
     /// Encodes the words of S(start) of `piece` (file offsets) that start before `end`, then,
     /// if `end` is inside the piece, walks on with S(end) in lockstep until both meet (the
     /// `PieceSplitter` walk), encoding this unit's words only; the meeting word is the
-    /// hand-off to the next unit.
+    /// hand-off to the next unit. As in `PieceSplitter`, a segment starting inside the piece
+    /// leaves its first word to the segment before when that word crosses its end (`nextEnd`
+    /// is the next segment's end): a word megabytes long is then encoded once, not once per
+    /// segment it spans.
     private func encodeSegment(
-        piece: Range<Int>, in text: UnsafeBufferPointer<UInt8>, start: Int, end: Int,
+        piece: Range<Int>, in text: UnsafeBufferPointer<UInt8>, start: Int, end: Int, nextEnd: Int,
         recordLeading: Int?, into result: inout EncodedUnit
     ) throws(TrainError) {
         let subject = UnsafeBufferPointer(rebasing: text[piece])
@@ -107,6 +111,17 @@ final class UnitEncoder {
 
         var ours = WordCursor(subject: subject, start: start - offset)
         var word = try ours.next(matcher)
+        if recordLeading != nil, let first = word, PieceSplitter.crosses(first, end - offset) {
+            // Left to the unit before (it encodes it if it is a true word): recorded, not encoded.
+            if recordsLeft > 0 {
+                result.leadingWords.append(.init(
+                    start: first.lowerBound + offset, end: first.upperBound + offset, idEnd: result.ids.count, counted: false))
+                recordsLeft -= 1
+            } else {
+                result.leadingWordsComplete = false
+            }
+            word = try ours.next(matcher)
+        }
         // Words wait in a small FIFO between the regex and their lookup, their rank-table slot
         // prefetched on arrival, so the cache miss overlaps the next matches.
         // Invariant: the words of S(start) before `word` are encoded or in the FIFO, in order.
@@ -152,6 +167,7 @@ final class UnitEncoder {
 
         var theirs = WordCursor(subject: subject, start: end - offset)
         var their = try theirs.next(matcher)
+        var theirFirstIsLeft = their.map { PieceSplitter.crosses($0, nextEnd - offset) } ?? false
         // Invariant: every word of S(start) before `word` is encoded; `their` is the first word
         // of S(end) not before `word` in (start, end) order.
         while true {
@@ -160,6 +176,14 @@ final class UnitEncoder {
                 result.handOff = (offset, Self.pieceEndMarker(piece))
                 return
             case let (mine?, theirsWord?) where mine == theirsWord:
+                if theirFirstIsLeft {
+                    // The next unit left this word to us: encode it, hand off the one after.
+                    emit(mine, into: &result)
+                    let after = try ours.next(matcher)
+                    result.handOff = (offset, after.map { ($0.lowerBound + offset)..<($0.upperBound + offset) }
+                        ?? Self.pieceEndMarker(piece))
+                    return
+                }
                 result.handOff = (offset, (mine.lowerBound + offset)..<(mine.upperBound + offset))
                 return
             case let (mine?, theirsWord) where theirsWord == nil || EncodedUnit.precedes(mine, theirsWord!):
@@ -167,6 +191,7 @@ final class UnitEncoder {
                 word = try ours.next(matcher)
             default:
                 their = try theirs.next(matcher)
+                theirFirstIsLeft = false
             }
         }
     }
