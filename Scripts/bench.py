@@ -11,9 +11,10 @@ run (machines here are shared and noisy: only ratios within one run mean anythin
       `bpe encode --format u32` with GPT-2's vocabulary against tiktoken's
       encode_ordinary_batch at 1 and 2 threads, alternating; MB/s and whether the ids are
       byte-identical (fails if not).
-  bench.py suite --bpe BPE --corpus-dir DIR [--rounds 3] [--anchors rustbpe,hf]
+  bench.py suite --bpe BPE --corpus-dir DIR [--rounds 3] [--anchors rustbpe,hf] [--fixtures DIR]
       Every target of the speed issue: mixed-100m and mixed-1g against the anchors, split
-      floor and scaling on mixed-1g, mixed-4g against mixed-1g, 200k merges against 50k.
+      floor and scaling on mixed-1g, mixed-4g against mixed-1g, 200k merges against 50k;
+      with --fixtures, also the encode comparison on mixed-100m.
 
 Each prints markdown; --markdown FILE appends it there too.
 """
@@ -185,7 +186,7 @@ def tiktoken_version():
     return importlib.metadata.version("tiktoken")
 
 
-def suite(bpe, directory, rounds, anchors):
+def suite(bpe, directory, rounds, anchors, fixtures=None):
     corpus = {name: os.path.join(directory, f"mixed-{name}.txt") for name in ("100m", "1g", "4g")}
     sections = []
 
@@ -219,6 +220,13 @@ def suite(bpe, directory, rounds, anchors):
     summary.append(f"- Target 2: split + count at 2 threads is {speeds[(2, True)] / speeds[(2, False)]:.2f}× "
                    f"the split floor (target ≥ 0.67×); 1 → 2 threads scales split + count "
                    f"{speeds[(2, True)] / speeds[(1, True)]:.2f}× (target ≥ 1.8×).")
+    if fixtures and os.path.exists(os.path.join(fixtures, "gpt2", "gpt2.tiktoken")):
+        text, speeds = encode(bpe, corpus["100m"], fixtures, rounds)
+        sections += ["#### Encode: mixed-100m with GPT-2's vocabulary against tiktoken", "", text]
+        for threads in (1, 2):
+            ratio = speeds[("swift-bpe", threads)] / speeds[("tiktoken", threads)]
+            summary.append(f"- Encode at {threads} thread(s): {ratio:.2f}× tiktoken's throughput (target ≥ 3×), "
+                           "byte-identical ids.")
     return "\n".join(["#### Summary", ""] + summary + [""] + sections)
 
 
@@ -243,7 +251,7 @@ def main():
     elif args.mode == "encode":
         text = encode(bpe, args.corpus, args.fixtures, args.rounds)[0]
     else:
-        text = suite(bpe, args.corpus_dir, args.rounds, anchors)
+        text = suite(bpe, args.corpus_dir, args.rounds, anchors, args.fixtures)
     print(text)
     if args.markdown:
         with open(args.markdown, "a", encoding="utf-8") as f:
