@@ -6,8 +6,9 @@
   recipe) against `bpe encode` with the same file, and with encoder.json + vocab.bpe.
 - A vocabulary we train on the sample corpus (gpt4 and o200k patterns), loaded from
   PREFIX.model and from PREFIX.tiktoken + PREFIX.train.json.
-- Every format (ids, json, u16, u32), 1 and 3 threads, shards of 1 MiB and of 7 bytes (which
-  cut words and special tokens), special tokens allowed (all), as text (none), and refused.
+- Every format (ids, json, u16, u32), 1, 2 and 3 threads, shards of 1 MiB, 4 KiB and 7 bytes
+  (which cut words, special tokens, and words longer than many shards), special tokens allowed
+  (all), as text (none), and refused.
 - `bpe decode` gives the text back, from ids and from u16 cut inside a character.
 
 Usage: check_encode.py PATH/TO/bpe
@@ -55,6 +56,8 @@ def varied_text(seed, pieces=400):
         else:
             parts.append(rng.choice(PIECES))
         parts.append(rng.choice(["", " ", "\n", "  ", "\n\n", "'s", "x"]))
+    # Words far longer than a shard: the units inside them leave them to the unit before.
+    parts.append(" " + "".join(rng.choice("abcdeéö") for _ in range(20000)) + " " + "ab" * 5000 + "\n")
     return "".join(parts)
 
 
