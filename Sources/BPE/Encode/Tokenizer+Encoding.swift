@@ -29,7 +29,8 @@ extension Tokenizer {
         let scanned = settings.specialTokens.scans ? specialTokens.map(\.token) : []
         let read: (files: [CorpusFile], occurrences: [[SpecialTokenOccurrence]], repaired: Int)
         do {
-            read = try InputReader.prepare(opened, specialTokens: scanned, invalidUTF8: settings.invalidUTF8, threads: settings.threads)
+            read = try InputReader.prepare(
+                opened, specialTokens: scanned, invalidUTF8: settings.invalidUTF8, threads: settings.threads)
         } catch {
             throw .input(error)
         }
@@ -48,7 +49,8 @@ extension Tokenizer {
             }
             hits.append(allowed)
         }
-        let plan = WorkPlan(files: files, specialTokenOccurrences: hits.map { $0.map(\.range) }, shardBytes: max(1, settings.shardBytes))
+        let plan = WorkPlan(
+            files: files, specialTokenOccurrences: hits.map { $0.map(\.range) }, shardBytes: max(1, settings.shardBytes))
         let totalBytes = files.reduce(0) { $0 + $1.bytes.count }
         let units = plan.units
         let sharedHits = hits
@@ -65,7 +67,8 @@ extension Tokenizer {
                 return { (index: Int) throws(EncodeError) -> EncodedUnit in
                     let unit = units[index]
                     let encoded = try encoder.encode(
-                        unit, next: Self.next(after: index, in: units), file: files[unit.file], pieces: plan.pieces[unit.file], specials: sharedHits[unit.file],
+                        unit, next: Self.next(after: index, in: units), file: files[unit.file],
+                        pieces: plan.pieces[unit.file], specials: sharedHits[unit.file],
                         leadingWordLimit: settings.leadingWordLimit)
                     files[unit.file].releasePages(unit.range)
                     return encoded
@@ -82,7 +85,8 @@ extension Tokenizer {
                         fallbackEncoder = UnitEncoder(self, inputBytes: totalBytes, heapThreshold: settings.heapThreshold)
                     }
                     return try fallbackEncoder!.encode(
-                        unit, next: Self.next(after: index, in: units), file: files[unit.file], pieces: plan.pieces[unit.file], specials: sharedHits[unit.file],
+                        unit, next: Self.next(after: index, in: units), file: files[unit.file],
+                        pieces: plan.pieces[unit.file], specials: sharedHits[unit.file],
                         leadingWordLimit: Int.max)
                 }
                 try consume(.ids(ids, file: unit.file, words: words))
