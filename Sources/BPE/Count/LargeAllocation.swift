@@ -6,20 +6,26 @@ import Glibc
 enum LargeAllocation {
     private static let threshold = 1 << 21
 
-    /// Uninitialized memory for `count` values of `T`; release it with `deallocate`.
-    static func allocate<T>(_ type: T.Type, count: Int) -> UnsafeMutableBufferPointer<T> {
+    /// Memory for `count` values of `T` with every byte zero, for types whose all-zero bit
+    /// pattern is the empty value; release it with `deallocate`. A fresh mapping is zero
+    /// already, so a big table is not written twice (by `memset`, then by use), and its pages
+    /// are touched only as they are used.
+    static func allocateZeroed<T>(_ type: T.Type, count: Int) -> UnsafeMutableBufferPointer<T> {
         let bytes = count * MemoryLayout<T>.stride
-        guard bytes >= threshold else { return .allocate(capacity: count) }
-        let address = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
-        guard let address, address != UnsafeMutableRawPointer(bitPattern: -1) else {
+        if bytes >= threshold {
+            let address = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+            if let address, address != UnsafeMutableRawPointer(bitPattern: -1) {
+                _ = madvise(address, bytes, MADV_HUGEPAGE)
+                return UnsafeMutableBufferPointer(start: address.bindMemory(to: T.self, capacity: count), count: count)
+            }
             // Out of address space: let the ordinary allocator report it its own way.
-            return .allocate(capacity: count)
         }
-        _ = madvise(address, bytes, MADV_HUGEPAGE)
-        return UnsafeMutableBufferPointer(start: address.bindMemory(to: T.self, capacity: count), count: count)
+        let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: count)
+        UnsafeMutableRawPointer(buffer.baseAddress!).initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
+        return buffer
     }
 
-    /// Releases memory from `allocate`.
+    /// Releases memory from `allocateZeroed`.
     static func deallocate<T>(_ buffer: UnsafeMutableBufferPointer<T>) {
         let bytes = buffer.count * MemoryLayout<T>.stride
         if bytes >= threshold, let base = buffer.baseAddress {

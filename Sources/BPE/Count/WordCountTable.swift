@@ -28,7 +28,6 @@ public final class WordCountTable: @unchecked Sendable {
 
     /// Words up to this many bytes are stored inline.
     static let inlineCapacity = 16
-    private static let emptySlot = Slot(first: 0, second: 0, count: 0, length: 0)
 
     /// A short word whose slot was prefetched and whose count is not yet added.
     struct Pending {
@@ -55,8 +54,8 @@ public final class WordCountTable: @unchecked Sendable {
     public init(minimumCapacity: Int = 1 << 12) {
         var capacity = 16
         while capacity * 5 < minimumCapacity * 8 { capacity <<= 1 }
-        slots = LargeAllocation.allocate(Slot.self, count: capacity)
-        slots.initialize(repeating: Self.emptySlot)
+        // All-zero bits are an empty slot (length 0).
+        slots = LargeAllocation.allocateZeroed(Slot.self, count: capacity)
         mask = capacity - 1
         arenaCapacity = 1 << 16
         arena = .allocate(capacity: arenaCapacity)
@@ -250,8 +249,8 @@ public final class WordCountTable: @unchecked Sendable {
     private func grow() {
         let old = slots
         let capacity = old.count * 2
-        slots = LargeAllocation.allocate(Slot.self, count: capacity)
-        slots.initialize(repeating: Self.emptySlot)
+        // All-zero bits are an empty slot (length 0).
+        slots = LargeAllocation.allocateZeroed(Slot.self, count: capacity)
         mask = capacity - 1
         for slot in old where slot.length > 0 {
             let hash = slot.length <= Self.inlineCapacity
