@@ -25,7 +25,7 @@ struct DecodeCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Where to write the text (default: standard output).", valueName: "file"))
     var output: String?
 
-    @Option(name: .long, help: "How the ids are written: ids, json, u16 or u32.")
+    @Option(name: .long, help: "How the ids are written.")
     var format: IDFormat = .ids
 
     func run() throws {

@@ -27,7 +27,7 @@ struct EncodeCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Where to write the ids (default: standard output).", valueName: "file"))
     var output: String?
 
-    @Option(name: .long, help: "ids, json, u16 or u32.")
+    @Option(name: .long, help: "How to write the ids.")
     var format: IDFormat = .ids
 
     @OptionGroup var encoding: EncodingOptions
