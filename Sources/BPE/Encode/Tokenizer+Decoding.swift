@@ -8,8 +8,8 @@ extension Tokenizer {
         var out: [UInt8] = []
         out.reserveCapacity(ids.count * 4)
         for (position, id) in ids.enumerated() {
-            guard let bytes = bytes(of: id) else { throw .unknownID(id: id, position: position, path: path) }
-            out.append(contentsOf: bytes)
+            let known = try withBytes(of: id) { (bytes) throws(EncodeError) in out.append(contentsOf: bytes) }
+            if !known { throw .unknownID(id: id, position: position, path: path) }
         }
         return out
     }

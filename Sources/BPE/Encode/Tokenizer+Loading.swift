@@ -103,11 +103,16 @@ extension Tokenizer {
         var specialTokens: [(token: String, id: Int)]
     }
 
-    static func readText(_ path: String) throws(EncodeError) -> String {
+    static func readData(_ path: String) throws(EncodeError) -> Data {
         guard let data = FileManager.default.contents(atPath: path) else {
             let reason = FileManager.default.fileExists(atPath: path) ? "it cannot be read" : "no such file"
             throw .cannotLoadVocabulary(path: path, reason: reason)
         }
+        return data
+    }
+
+    static func readText(_ path: String) throws(EncodeError) -> String {
+        let data = try readData(path)
         guard let text = String(validating: data, as: UTF8.self) else {
             throw .cannotLoadVocabulary(path: path, reason: "it is not UTF-8 text")
         }
@@ -150,10 +155,7 @@ extension Tokenizer {
     /// gives `pattern` and `special_tokens`. Parsed as bytes: a 200k-token file loads in
     /// milliseconds.
     static func parseTiktoken(_ path: String) throws(EncodeError) -> ParsedVocabulary {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            let reason = FileManager.default.fileExists(atPath: path) ? "it cannot be read" : "no such file"
-            throw .cannotLoadVocabulary(path: path, reason: reason)
-        }
+        let data = try readData(path)
         let parsedTokens = data.withUnsafeBytes { raw in TiktokenLines.parse(raw.bindMemory(to: UInt8.self)) }
         let tokens: [(bytes: [UInt8], rank: Int)]
         switch parsedTokens {

@@ -6,7 +6,7 @@
 /// in `Tokenizer+Loading.swift` or `init(pattern:tokens:specialTokens:)`.
 ///
 /// Immutable and `Sendable`: one instance serves every worker; each worker keeps its own
-/// `WordEncoder` (matcher and scratch).
+/// `UnitEncoder` (matcher, merge scratch and word cache).
 public final class Tokenizer: Sendable {
     /// The split regex (a preset's regex, resolved).
     public let pattern: String
@@ -14,10 +14,8 @@ public final class Tokenizer: Sendable {
     let ranks: RankTable
     /// Special tokens and their ids, in id order.
     public let specialTokens: [(token: String, id: Int)]
-    /// The bytes of every id; an id that names nothing has none (`nil`).
-    private let tokenBytes: [[UInt8]?]
-    /// The same bytes laid end to end, for decoding: id i is `decodeBytes[decodeSpans[i]]`
-    /// (start, end); an id that names nothing has the span (`UInt32.max`, `UInt32.max`).
+    /// The bytes of every id laid end to end: id i is `decodeBytes[decodeSpans[i]]` (start,
+    /// end); an id that names nothing has the span (`UInt32.max`, `UInt32.max`).
     private let decodeBytes: [UInt8]
     private let decodeSpans: [(start: UInt32, end: UInt32)]
     /// Number of mergeable (non-special) tokens.
@@ -57,7 +55,6 @@ public final class Tokenizer: Sendable {
         if let missing = ranks.byteRanks.firstIndex(of: .none) {
             throw .cannotLoadVocabulary(path: "", reason: "byte 0x\(String(missing, radix: 16)) is not a token, so not every text can be encoded")
         }
-        self.tokenBytes = bytesOfID
         var laidOut: [UInt8] = []
         var spans: [(start: UInt32, end: UInt32)] = []
         spans.reserveCapacity(bytesOfID.count)
@@ -76,12 +73,13 @@ public final class Tokenizer: Sendable {
     }
 
     /// One more than the largest id: the size of an id table for this vocabulary.
-    public var idLimit: Int { tokenBytes.count }
+    public var idLimit: Int { decodeSpans.count }
 
     /// The bytes of `id`, or `nil` if it names no token.
-    /// - Complexity: O(1).
+    /// - Complexity: O(length of the token).
     public func bytes(of id: Int) -> [UInt8]? {
-        id >= 0 && id < tokenBytes.count ? tokenBytes[id] : nil
+        guard id >= 0 && id < decodeSpans.count, decodeSpans[id].start != UInt32.max else { return nil }
+        return Array(decodeBytes[Int(decodeSpans[id].start)..<Int(decodeSpans[id].end)])
     }
 
     /// Calls `body` with the bytes of `id` (no copy), or returns `false` if it names no token.
