@@ -133,7 +133,6 @@ final class UnitEncoder {
             // the cache entry of a sure non-token); on leaving, the word is encoded.
             let probe: RankTable.Probe? = current.isEmpty ? nil : ranks.probe(base + current.lowerBound, current.count)
             if let probe { ranks.prefetchFilter(probe) }
-            let key: WordCache.Key? = nil
             if queued >= Self.queueCapacity / 2 {
                 let middle = (head + queued - Self.queueCapacity / 2) & (Self.queueCapacity - 1)
                 if let waiting = queuedProbes[middle] {
@@ -154,7 +153,7 @@ final class UnitEncoder {
             let tail = (head + queued) & (Self.queueCapacity - 1)
             queuedWords[tail] = current
             queuedProbes[tail] = probe
-            queuedKeys[tail] = key
+            queuedKeys[tail] = nil  // set half-way through if the word is a sure non-token
             queued += 1
             word = try ours.next(matcher)
         }
