@@ -1,6 +1,13 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+// The layers (README.md, "Architecture"): each target sees only the ones below it, and the
+// compiler keeps it that way.
+//
+//   bpe (CLI)  →  BPE (umbrella: re-exports the public API)
+//                  ├─ BPETraining ─┐
+//                  ├─ BPEEncoding ─┼─→ BPEFormats ─→ BPECore ─→ CPCRE2, CPrefetch, SystemPackage
+//                  └───────────────┘
 let package = Package(
     name: "swift-bpe",
     products: [
@@ -10,6 +17,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.0"),
     ],
     targets: [
         .systemLibrary(
@@ -20,13 +28,33 @@ let package = Package(
         ),
         .target(name: "CPrefetch"),
         .target(
-            name: "BPE",
+            name: "BPECore",
             dependencies: [
                 "CPCRE2",
+                "CPrefetch",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        .target(name: "BPEFormats", dependencies: ["BPECore"]),
+        .target(
+            name: "BPETraining",
+            dependencies: [
+                "BPECore",
+                "BPEFormats",
                 "CPrefetch",
                 .product(name: "HeapModule", package: "swift-collections"),
             ]
         ),
+        .target(
+            name: "BPEEncoding",
+            dependencies: [
+                "BPECore",
+                "BPEFormats",
+                "CPrefetch",
+                .product(name: "HeapModule", package: "swift-collections"),
+            ]
+        ),
+        .target(name: "BPE", dependencies: ["BPECore", "BPEFormats", "BPETraining", "BPEEncoding"]),
         .executableTarget(
             name: "bpe",
             dependencies: [

@@ -29,12 +29,11 @@ struct DecodeCommand: ParsableCommand {
     var format: IDFormat = .ids
 
     func run() throws {
-        try runReportingErrors { () throws(EncodeError) in
+        try reportingErrors {
             let tokenizer = try vocabulary.load(vocab, forDecodingOnly: true)
-            let file: CorpusFile
-            do throws(TrainError) { file = try CorpusFile.open(input) } catch { throw .input(error) }
-            let stream = try OutputStream(path: output)
-            do throws(EncodeError) {
+            let file = try CorpusFile.open(input)
+            let stream = try OutputFile(path: output)
+            do {
                 try tokenizer.decode(file.bytes, format: format, path: input, into: stream)
                 try stream.commit()
             } catch {

@@ -36,15 +36,15 @@ struct EncodeCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        try runReportingErrors { () throws(EncodeError) in
+        try reportingErrors {
             let settings = try encoding.settings()
             let tokenizer = try vocabulary.load(vocab)
             try format.check(tokenizer)
-            let stream = try OutputStream(path: output)
+            let stream = try OutputFile(path: output)
             var writer = IDWriter(format: format, output: stream)
             let started = DispatchTime.now().uptimeNanoseconds
             let summary: EncodeSummary
-            do throws(EncodeError) {
+            do {
                 summary = try tokenizer.encode(paths: input.isEmpty ? ["-"] : input, settings: settings, progress: progressReporter()) {
                     (part: EncodedPart) throws(EncodeError) in
                     switch part {

@@ -33,7 +33,7 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
-        try runReportingErrors { () throws(EncodeError) in
+        try reportingErrors {
             let settings = try encoding.settings()
             let tokenizers = try vocab.map { (path) throws(EncodeError) in
                 try vocabulary.load(path, patternIsFallback: true)

@@ -12,17 +12,9 @@ struct SplitThroughputCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("An input file (repeatable).", valueName: "file"))
     var input: [String] = []
 
-    @Option(name: .long, help: "Split pattern: gpt2, gpt4 (cl100k), o200k, or a PCRE2 regex.")
-    var pattern: String = "gpt4"
+    @OptionGroup var split: SplitOptions
 
-    @Option(name: .long, help: ArgumentHelp("A special token (repeatable).", valueName: "token"))
-    var specialToken: [String] = []
-
-    @Option(name: .long, help: "Worker threads (default: all cores).")
-    var threads: Int?
-
-    @Option(name: .long, help: "Target bytes per work unit.")
-    var shardBytes: Int = 1 << 20
+    @OptionGroup var work: WorkOptions
 
     @Flag(name: .long, help: "Also count the words into the word tables (as bpe train does).")
     var count = false
@@ -35,12 +27,13 @@ struct SplitThroughputCommand: ParsableCommand {
     }
 
     func run() throws {
-        var configuration = TrainConfiguration(inputs: input, vocabSize: 256)
-        configuration.pattern = pattern
-        configuration.specialTokens = specialToken
-        configuration.threads = threads ?? TrainConfiguration.defaultThreadCount
-        configuration.shardBytes = shardBytes
-        do {
+        try reportingErrors {
+            var configuration = TrainConfiguration(inputs: input, vocabSize: 256)
+            configuration.pattern = split.pattern
+            configuration.specialTokens = split.specialToken
+            configuration.threads = try work.threadCount()
+            configuration.shardBytes = try work.checkedShardBytes()
+            configuration.invalidUTF8 = try work.invalidUTF8Policy()
             for _ in 0..<max(1, repeats) {
                 let result = try SplitThroughput.measure(configuration, counting: count)
                 var line = "\(count ? "split+count" : "split") threads=\(configuration.threads) "
@@ -50,9 +43,6 @@ struct SplitThroughputCommand: ParsableCommand {
                 line += "MB/s=\(ProfileTable.fixed(result.megabytesPerSecond, 1))"
                 print(line)
             }
-        } catch {
-            printError("error: \(error)")
-            throw ExitCode(1)
         }
     }
 }

@@ -9,13 +9,7 @@ func printError(_ text: String, terminator: String = "\n") {
 
 /// Writes to file descriptor 2 directly: C's `stderr` is shared mutable state to Swift 6.
 func writeStandardError(_ text: String) {
-    let bytes = Array(text.utf8)
-    var offset = 0
-    while offset < bytes.count {
-        let n = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress! + offset, $0.count - offset) }
-        if n <= 0 { return }
-        offset += n
-    }
+    FileAccess.writeStandardError(text)
 }
 
 /// A one-line progress display on a terminal's stderr, redrawn in place.

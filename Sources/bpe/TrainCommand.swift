@@ -1,6 +1,6 @@
 import ArgumentParser
 import BPE
-import Glibc
+import Foundation
 
 /// `bpe train` (SPEC §7): parses options, runs `Training.run`, reports on stderr.
 struct TrainCommand: ParsableCommand {
@@ -15,11 +15,7 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "Total vocabulary size: 256 bytes + merges + special tokens.")
     var vocabSize: Int
 
-    @Option(name: .long, help: "Split pattern: gpt2, gpt4 (cl100k), o200k, or a PCRE2 regex.")
-    var pattern: String = "gpt4"
-
-    @Option(name: .long, help: ArgumentHelp("A special token (repeatable): split at, never merged.", valueName: "token"))
-    var specialToken: [String] = []
+    @OptionGroup var split: SplitOptions
 
     @Option(name: .long, help: "Stop when the best pair occurs fewer times than this.")
     var minFrequency: Int = 2
@@ -27,20 +23,13 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "Never create a token longer than this many bytes.")
     var maxTokenLength: Int?
 
-    @Option(name: .long, help: "Worker threads for splitting and counting (default: all cores).")
-    var threads: Int?
-
-    @Option(name: .long, help: "Target bytes per work unit (tuning; never changes the result).")
-    var shardBytes: Int = 1 << 20
+    @OptionGroup var work: WorkOptions
 
     @Option(name: .long, help: "Output path prefix: PREFIX.tiktoken, PREFIX.model, ...")
     var output: String = "tokenizer"
 
     @Option(name: .long, help: "Comma-separated output formats: tiktoken, minbpe.")
     var format: String = "tiktoken,minbpe"
-
-    @Option(name: .customLong("invalid-utf8"), help: "On invalid UTF-8: 'error' (default) or 'replace' with U+FFFD.")
-    var invalidUTF8: String = "error"
 
     @Flag(name: .long, help: "Print the per-phase time table.")
     var profile = false
@@ -53,31 +42,38 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
+        try reportingErrors {
             let outcome = try Training.run(try makeConfiguration(), progress: progressReporter())
             report(outcome)
-        } catch {
-            ProgressLine.clear()
-            printError("error: \(error)")
-            throw ExitCode(1)
         }
     }
 
-    private func makeConfiguration() throws(TrainError) -> TrainConfiguration {
+    private func makeConfiguration() throws -> TrainConfiguration {
         var configuration = TrainConfiguration(inputs: input, vocabSize: vocabSize)
-        configuration.pattern = pattern
-        configuration.specialTokens = specialToken
+        configuration.pattern = split.pattern
+        configuration.specialTokens = split.specialToken
         configuration.minFrequency = minFrequency
         configuration.maxTokenLength = maxTokenLength
-        configuration.threads = threads ?? TrainConfiguration.defaultThreadCount
-        configuration.shardBytes = shardBytes
+        configuration.threads = try work.threadCount()
+        configuration.shardBytes = try work.checkedShardBytes()
         configuration.output = output
-        configuration.formats = try OutputFormat.parseList(format)
-        guard let policy = InvalidUTF8Policy(rawValue: invalidUTF8) else {
-            throw .invalidValue(option: "--invalid-utf8", value: invalidUTF8, reason: "choose 'error' or 'replace'")
-        }
-        configuration.invalidUTF8 = policy
+        configuration.formats = try Self.formats(format)
+        configuration.invalidUTF8 = try work.invalidUTF8Policy()
         return configuration
+    }
+
+    /// Parses a comma-separated list such as `tiktoken,minbpe`, keeping the order given.
+    static func formats(_ list: String) throws -> [OutputFormat] {
+        var formats: [OutputFormat] = []
+        for name in list.split(separator: ",", omittingEmptySubsequences: true) {
+            let trimmed = name.trimmingCharacters(in: .whitespaces)
+            guard let format = OutputFormat(rawValue: trimmed.lowercased()) else {
+                throw InvalidValue(option: "--format", value: trimmed, reason: "unknown output format (choose from tiktoken, minbpe)")
+            }
+            if !formats.contains(format) { formats.append(format) }
+        }
+        if formats.isEmpty { throw InvalidValue(option: "--format", value: list, reason: "name at least one format") }
+        return formats
     }
 
     private func progressReporter() -> (@Sendable (TrainingProgress) -> Void)? {

@@ -21,49 +21,22 @@ struct VocabularyOptions: ParsableArguments {
     }
 }
 
-/// Options shared by the commands that encode text.
+/// The options of the commands that encode text, beyond `WorkOptions`.
 struct EncodingOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "Special tokens the text may contain: all, none (encode them as plain text), or TOKEN,TOKEN.... "
             + "By default a special token in the text is an error.", valueName: "tokens"))
     var allowSpecial: String?
 
-    @Option(name: .long, help: "Worker threads (default: all cores).")
-    var threads: Int?
+    @OptionGroup var work: WorkOptions
 
-    @Option(name: .long, help: "Target bytes per work unit (tuning; never changes the ids).")
-    var shardBytes: Int = 1 << 20
-
-    @Option(name: .customLong("invalid-utf8"), help: "On invalid UTF-8: 'error' (default) or 'replace' with U+FFFD.")
-    var invalidUTF8: String = "error"
-
-    func settings() throws(EncodeError) -> EncodeSettings {
-        if let threads, threads < 1 {
-            throw .invalidValue(option: "--threads", value: String(threads), reason: "use at least 1")
-        }
-        if shardBytes < 1 {
-            throw .invalidValue(option: "--shard-bytes", value: String(shardBytes), reason: "use at least 1")
-        }
-        var settings = EncodeSettings(threads: threads ?? TrainConfiguration.defaultThreadCount)
-        settings.shardBytes = shardBytes
+    func settings() throws -> EncodeSettings {
+        var settings = EncodeSettings(threads: try work.threadCount())
+        settings.shardBytes = try work.checkedShardBytes()
         if let allowSpecial { settings.specialTokens = SpecialTokenPolicy(parsing: allowSpecial) }
-        guard let policy = InvalidUTF8Policy(rawValue: invalidUTF8) else {
-            throw .invalidValue(option: "--invalid-utf8", value: invalidUTF8, reason: "choose 'error' or 'replace'")
-        }
-        settings.invalidUTF8 = policy
+        settings.invalidUTF8 = try work.invalidUTF8Policy()
         return settings
     }
 }
 
 extension IDFormat: ExpressibleByArgument {}
-
-/// Runs `body`; an `EncodeError` becomes `error: ...` on stderr and exit status 1.
-func runReportingErrors(_ body: () throws(EncodeError) -> Void) throws {
-    do {
-        try body()
-    } catch {
-        ProgressLine.clear()
-        printError("error: \(error)")
-        throw ExitCode(1)
-    }
-}

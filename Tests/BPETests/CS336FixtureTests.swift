@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import BPE
+@testable import BPECore
+@testable import BPEEncoding
+@testable import BPEFormats
+@testable import BPETraining
 
 /// The CS336 assignment 1 reference: 243 merges on `corpus.en` with the GPT-2 pattern,
 /// vocabulary 500 and `<|endoftext|>`. A missing fixture is a failure, never a skip.

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import BPE
+@testable import BPECore
+@testable import BPEEncoding
+@testable import BPEFormats
+@testable import BPETraining
 
 /// SPEC §1 and §7 as seen from the shell: exit codes, one-line errors, and never an output
 /// file left behind by a failed run.

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import BPE
+@testable import BPECore
+@testable import BPEEncoding
+@testable import BPEFormats
+@testable import BPETraining
 
 /// `bpe encode`, `bpe decode` and `bpe eval` from the shell: formats, round trips, exit
 /// codes, one-line errors, and no output file left by a failed run.

@@ -1,5 +1,8 @@
 import Testing
-@testable import BPE
+@testable import BPECore
+@testable import BPEEncoding
+@testable import BPEFormats
+@testable import BPETraining
 
 /// `bpe eval`'s figures are counts of the encoding itself, whatever the sharding.
 @Suite struct EvaluationTests {

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import BPE
+@testable import BPECore
+@testable import BPEEncoding
+@testable import BPEFormats
+@testable import BPETraining
 
 /// SPEC §5 and §6: layout and the bytes of each file format.
 @Suite struct ExportFormatTests {
@@ -44,7 +47,7 @@ import Testing
     @Test func atomicWriteLeavesNothingWhenAnyFileFails() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        #expect(throws: TrainError.self) {
+        #expect(throws: FileError.self) {
             try AtomicFileSet.write([
                 (path: "\(directory.path)/first.txt", contents: Array("one".utf8)),
                 (path: "\(directory.path)/no-such-dir/second.txt", contents: Array("two".utf8)),

@@ -1,12 +1,15 @@
 import Foundation
 import Testing
-@testable import BPE
+@testable import BPECore
+@testable import BPEEncoding
+@testable import BPEFormats
+@testable import BPETraining
 
 /// GPT-2's own vocabulary (`../shared/fixtures/gpt2`): the ids its README gives, from both
 /// of its forms, and decoding that cuts characters.
 @Suite struct GPT2FixtureTests {
     static let directory = Fixtures.directory("gpt2")
-    static let examples: [(String, [Int])] = [
+    static let examples: [(String, [TokenID])] = [
         ("Hello, 🌎! 你好!", [15496, 11, 12520, 234, 236, 0, 220, 19526, 254, 25001, 121, 0]),
         ("    hello world!!!", [220, 220, 220, 23748, 995, 10185]),
     ]
@@ -36,15 +39,15 @@ import Testing
         #expect(json.specialTokens.map(\.token) == ["<|endoftext|>"])
         #expect(json.specialTokenID("<|endoftext|>") == 50256)
         #expect(json.idLimit == tiktoken.idLimit)
-        for id in 0..<json.idLimit { #expect(json.bytes(of: id) == tiktoken.bytes(of: id)) }
+        for id in 0..<TokenID(json.idLimit) { #expect(json.bytes(of: id) == tiktoken.bytes(of: id)) }
         for (text, ids) in Self.examples { #expect(try json.encode(text) == ids) }
     }
 
     @Test func allowedSpecialTokenIsOneID() throws {
         let tokenizer = try Self.fromTiktoken()
-        #expect(try tokenizer.encode("Hello<|endoftext|>!", specialTokens: .allowAll) == [15496, 50256, 0])
-        #expect(try tokenizer.encode("Hello<|endoftext|>!", specialTokens: .allow(["<|endoftext|>"])) == [15496, 50256, 0])
-        #expect(try tokenizer.encode("<|endoftext|>", specialTokens: .ordinary) == [27, 91, 437, 1659, 5239, 91, 29])
+        #expect(try tokenizer.encode("Hello<|endoftext|>!", allowedSpecial: .allowAll) == [15496, 50256, 0])
+        #expect(try tokenizer.encode("Hello<|endoftext|>!", allowedSpecial: .allow(["<|endoftext|>"])) == [15496, 50256, 0])
+        #expect(try tokenizer.encode("<|endoftext|>", allowedSpecial: .ordinary) == [27, 91, 437, 1659, 5239, 91, 29])
     }
 
     @Test func specialTokensCanBeGivenTheirIDs() throws {

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
-@testable import BPE
+@testable import BPECore
+@testable import BPEEncoding
+@testable import BPEFormats
+@testable import BPETraining
 
 /// tiktoken's `allowed_special` / `disallowed_special`, and special tokens found wherever
 /// shards and reading chunks cut them.
@@ -20,19 +23,19 @@ import Testing
     @Test func onlyListedTokensAreAllowed() throws {
         let tokenizer = try Self.tokenizer()
         let pad = tokenizer.specialTokenID("<|pad|>")!
-        let ids = try tokenizer.encode("a<|pad|>b", specialTokens: .allow(["<|pad|>"]))
+        let ids = try tokenizer.encode("a<|pad|>b", allowedSpecial: .allow(["<|pad|>"]))
         #expect(ids.contains(pad) && ids.count == 3)
         #expect(throws: EncodeError.disallowedSpecialToken(token: "<|end|>", path: "<text>", offset: 9)) {
-            try tokenizer.encode("a<|pad|>b<|end|>", specialTokens: .allow(["<|pad|>"]))
+            try tokenizer.encode("a<|pad|>b<|end|>", allowedSpecial: .allow(["<|pad|>"]))
         }
         #expect(throws: EncodeError.unknownSpecialToken("<|nope|>")) {
-            try tokenizer.encode("a", specialTokens: .allow(["<|nope|>"]))
+            try tokenizer.encode("a", allowedSpecial: .allow(["<|nope|>"]))
         }
     }
 
     @Test func ordinaryPolicyEncodesTokensAsText() throws {
         let tokenizer = try Self.tokenizer()
-        let ids = try tokenizer.encode("x<|endoftext|>y", specialTokens: .ordinary)
+        let ids = try tokenizer.encode("x<|endoftext|>y", allowedSpecial: .ordinary)
         #expect(!ids.contains { tokenizer.isSpecial($0) })
         #expect(try tokenizer.decode(ids) == Array("x<|endoftext|>y".utf8))
     }
@@ -65,13 +68,13 @@ import Testing
         let path = try directory.write(text, to: "big.txt")
         var settings = EncodeSettings(threads: 2)
         settings.specialTokens = .allowAll
-        var ids: [Rank] = []
+        var ids: [TokenID] = []
         try tokenizer.encode(paths: [path], settings: settings) { (part: EncodedPart) throws(EncodeError) in
             if case let .ids(chunk, _, _) = part { ids += chunk }
         }
-        let end = Rank(tokenizer.specialTokenID("<|endoftext|>")!)
+        let end = tokenizer.specialTokenID("<|endoftext|>")!
         #expect(ids.filter { $0 == end }.count == 1)
-        #expect(try tokenizer.decode(ids.map(Int.init)) == text)
+        #expect(try tokenizer.decode(ids) == text)
     }
 
     @Test func severalInputsCutIntoTinyShardsEncodeEachAsAWhole() throws {
@@ -82,14 +85,14 @@ import Testing
         let paths = try texts.enumerated().map { try directory.write(Array($0.element.utf8), to: "input\($0.offset).txt") }
         var settings = EncodeSettings(threads: 2)
         settings.specialTokens = .allowAll
-        let expected = try texts.map { try tokenizer.encode($0, specialTokens: .allowAll) }
+        let expected = try texts.map { try tokenizer.encode($0, allowedSpecial: .allowAll) }
         for shardBytes in [1, 2, 3, 7, 1 << 20] {
             settings.shardBytes = shardBytes
-            var perFile = [[Int]](repeating: [], count: texts.count)
+            var perFile = [[TokenID]](repeating: [], count: texts.count)
             var ended: [Int] = []
             try tokenizer.encode(paths: paths, settings: settings) { (part: EncodedPart) throws(EncodeError) in
                 switch part {
-                case let .ids(ids, file, _): perFile[file] += ids.map(Int.init)
+                case let .ids(ids, file, _): perFile[file] += ids
                 case let .endOfFile(file): ended.append(file)
                 }
             }

@@ -1,5 +1,8 @@
 import Testing
-@testable import BPE
+@testable import BPECore
+@testable import BPEEncoding
+@testable import BPEFormats
+@testable import BPETraining
 
 /// SPEC §2: special tokens split the text (leftmost, longest at a position), are never
 /// counted, and are found wherever the reading pass cuts the text into chunks.

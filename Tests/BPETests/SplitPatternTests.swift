@@ -1,5 +1,8 @@
 import Testing
-@testable import BPE
+@testable import BPECore
+@testable import BPEEncoding
+@testable import BPEFormats
+@testable import BPETraining
 
 /// SPEC §3: each preset splits as tiktoken's and Python `regex`'s engines do. The expected
 /// splits were produced by Python's `regex` module with the same patterns.
@@ -49,7 +52,7 @@ import Testing
     }
 
     @Test func patternThatDoesNotCompileNamesTheOffset() {
-        #expect(throws: TrainError.patternDoesNotCompile(message: "missing closing parenthesis", offset: 4)) {
+        #expect(throws: PatternError.doesNotCompile(message: "missing closing parenthesis", offset: 4)) {
             try CompiledPattern("(abc")
         }
     }

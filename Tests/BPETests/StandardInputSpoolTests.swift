@@ -1,6 +1,10 @@
 import Foundation
+import SystemPackage
 import Testing
-@testable import BPE
+@testable import BPECore
+@testable import BPEEncoding
+@testable import BPEFormats
+@testable import BPETraining
 
 /// Standard input past `CorpusFile.spoolThreshold` is spooled to an unlinked temporary file
 /// and mapped, with the same bytes.
@@ -24,7 +28,7 @@ import Testing
             close(writeEnd)
         }
         writer.start()
-        let file = try CorpusFile.readAll(fd: fds[0], path: "-", spoolThreshold: threshold)
+        let file = try CorpusFile.readAll(FileDescriptor(rawValue: fds[0]), path: "-", spoolThreshold: threshold)
         close(fds[0])
         #expect(file.isMapped == (threshold < text.count))
         #expect(Array(file.bytes) == text)

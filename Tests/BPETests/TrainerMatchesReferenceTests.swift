@@ -1,5 +1,8 @@
 import Testing
-@testable import BPE
+@testable import BPECore
+@testable import BPEEncoding
+@testable import BPEFormats
+@testable import BPETraining
 
 /// SPEC §4 and §7: every trainer path gives the reference trainer's merges, byte for byte,
 /// at every thread count and shard size, with merges applied serially or in parallel, on

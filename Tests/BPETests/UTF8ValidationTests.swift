@@ -1,5 +1,8 @@
 import Testing
-@testable import BPE
+@testable import BPECore
+@testable import BPEEncoding
+@testable import BPEFormats
+@testable import BPETraining
 
 /// SPEC §1: invalid UTF-8 is found at its first byte, in parallel or not; `replace` swaps
 /// each maximal invalid subpart for U+FFFD as Python's `errors="replace"` does.

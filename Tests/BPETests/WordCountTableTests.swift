@@ -1,5 +1,8 @@
 import Testing
-@testable import BPE
+@testable import BPECore
+@testable import BPEEncoding
+@testable import BPEFormats
+@testable import BPETraining
 
 /// Words are keyed by their bytes (never by `String`, whose `==` merges NFC and NFD spellings).
 @Suite struct WordCountTableTests {

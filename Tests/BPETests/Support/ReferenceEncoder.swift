@@ -1,4 +1,7 @@
-@testable import BPE
+@testable import BPECore
+@testable import BPEEncoding
+@testable import BPEFormats
+@testable import BPETraining
 
 /// tiktoken's encoding, written the slow, obvious way: split at allowed special tokens
 /// (leftmost, longest), split each piece with the pattern, then merge each word's parts by

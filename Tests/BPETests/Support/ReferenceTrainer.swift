@@ -1,4 +1,7 @@
-@testable import BPE
+@testable import BPECore
+@testable import BPEEncoding
+@testable import BPEFormats
+@testable import BPETraining
 
 /// SPEC §4 read literally, for the property tests: every step recounts every pair of every
 /// word and takes `max(counts, key=(count, bytes(a), bytes(b)))`. Slow on purpose; shares no
@@ -15,17 +18,17 @@ enum ReferenceTrainer {
             var counts: [Merge: Int] = [:]
             for (tokens, count) in corpus where tokens.count >= 2 {
                 for i in 0..<(tokens.count - 1) {
-                    counts[Merge(tokens[i], tokens[i + 1]), default: 0] += count
+                    counts[Merge(TokenID(tokens[i]), TokenID(tokens[i + 1])), default: 0] += count
                 }
             }
             var best: (merge: Merge, count: Int)? = nil
             for (pair, count) in counts {
-                let merged = vocabulary[pair.left] + vocabulary[pair.right]
+                let merged = vocabulary[Int(pair.left)] + vocabulary[Int(pair.right)]
                 if let limit = maxTokenLength, merged.count > limit { continue }
                 if known.contains(merged) { continue }
                 if let current = best, !isGreater(
-                    (count, vocabulary[pair.left], vocabulary[pair.right]),
-                    than: (current.count, vocabulary[current.merge.left], vocabulary[current.merge.right]))
+                    (count, vocabulary[Int(pair.left)], vocabulary[Int(pair.right)]),
+                    than: (current.count, vocabulary[Int(current.merge.left)], vocabulary[Int(current.merge.right)]))
                 {
                     continue
                 }
@@ -33,7 +36,7 @@ enum ReferenceTrainer {
             }
             guard let chosen = best, chosen.count >= max(1, minFrequency) else { break }
             let newID = vocabulary.count
-            let merged = vocabulary[chosen.merge.left] + vocabulary[chosen.merge.right]
+            let merged = vocabulary[Int(chosen.merge.left)] + vocabulary[Int(chosen.merge.right)]
             vocabulary.append(merged)
             known.insert(merged)
             merges.append(chosen.merge)

@@ -1,4 +1,7 @@
-@testable import BPE
+@testable import BPECore
+@testable import BPEEncoding
+@testable import BPEFormats
+@testable import BPETraining
 
 /// The words `pattern` (a preset name or regex) splits `text` into, in order.
 func split(_ text: String, _ pattern: String) throws -> [String] {

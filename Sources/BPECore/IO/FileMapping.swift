@@ -1,0 +1,37 @@
+import Glibc
+import SystemPackage
+
+/// A whole file mapped read-only into memory; unmapped when the value dies. The one place
+/// swift-bpe calls `mmap` on a file.
+///
+/// `@unchecked Sendable` is sound: the mapping is read-only and lives as long as the value.
+package final class FileMapping: @unchecked Sendable {
+    /// The mapped bytes; valid while the mapping lives.
+    package let bytes: UnsafeBufferPointer<UInt8>
+
+    /// Maps the first `size` bytes of `fd` (`size` > 0), advised for sequential reading.
+    /// - Complexity: O(1): pages are read on first touch.
+    package init(_ fd: FileDescriptor, size: Int, path: String) throws(FileError) {
+        let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd.rawValue, 0)
+        // MAP_FAILED is not imported into Swift on Linux.
+        guard let address, address != UnsafeMutableRawPointer(bitPattern: -1) else {
+            throw FileError(path: path, direction: .reading, errno: Errno(rawValue: errno))
+        }
+        _ = madvise(address, size, MADV_SEQUENTIAL)
+        bytes = UnsafeBufferPointer(start: address.assumingMemoryBound(to: UInt8.self), count: size)
+    }
+
+    deinit { munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count) }
+
+    /// Drops the resident pages inside `range` (whole pages only). A later read faults them
+    /// back in from the page cache, so this never changes what is read; memory then stays
+    /// bounded by the work in flight, not by the file's size.
+    package func releasePages(_ range: Range<Int>) {
+        guard let base = bytes.baseAddress else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (range.lowerBound + page - 1) / page * page
+        let end = range.upperBound == bytes.count ? range.upperBound : range.upperBound / page * page
+        guard start < end else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, MADV_DONTNEED)
+    }
+}

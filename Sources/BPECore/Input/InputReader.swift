@@ -1,0 +1,65 @@
+import Synchronization
+
+/// Maps and validates inputs and finds their special tokens: the read phase shared by
+/// training and encoding.
+package enum InputReader {
+    /// Every input of `paths` mapped (or read), validated as UTF-8 (repaired under
+    /// `.replace`), with the occurrences of `specialTokens` in each, in order. Validation and
+    /// the special-token search share one pass over each chunk of a mapped file, after which
+    /// the chunk's pages are dropped.
+    /// - Returns: the files, their occurrences, and how many inputs were repaired.
+    /// - Complexity: O(total bytes / threads).
+    package static func read(
+        _ paths: [String], specialTokens: [String], invalidUTF8: InvalidUTF8Policy, threads: Int
+    ) throws(InputError) -> (files: [CorpusFile], occurrences: [[SpecialTokenOccurrence]], repaired: Int) {
+        var opened: [CorpusFile] = []
+        for path in paths {
+            do { opened.append(try CorpusFile.open(path)) } catch { throw .file(error) }
+        }
+        return try prepare(opened, specialTokens: specialTokens, invalidUTF8: invalidUTF8, threads: threads)
+    }
+
+    /// `read` for inputs already opened (or held in memory).
+    package static func prepare(
+        _ opened: [CorpusFile], specialTokens: [String], invalidUTF8: InvalidUTF8Policy, threads: Int
+    ) throws(InputError) -> (files: [CorpusFile], occurrences: [[SpecialTokenOccurrence]], repaired: Int) {
+        let scanner = SpecialTokenScanner(specialTokens)
+        var files: [CorpusFile] = []
+        var occurrences: [[SpecialTokenOccurrence]] = []
+        var repaired = 0
+        for var file in opened {
+            let path = file.path
+            let found = ChunkCandidates()
+            let mapped = file
+            let invalidAt = UTF8Validation.firstInvalidOffset(in: file.bytes, threads: threads) { chunk in
+                if !scanner.isEmpty {
+                    found.add(scanner.candidates(in: mapped.bytes, from: chunk.lowerBound, to: chunk.upperBound), at: chunk)
+                }
+                mapped.releasePages(chunk)
+            }
+            if let offset = invalidAt {
+                guard invalidUTF8 == .replace else { throw .invalidUTF8(path: path, offset: offset) }
+                file = CorpusFile.inMemory(UTF8Validation.repaired(file.bytes), path: path)
+                repaired += 1
+                occurrences.append(scanner.occurrences(in: file.bytes, threads: threads))
+            } else {
+                occurrences.append(SpecialTokenScanner.leftmost(found.inTextOrder()))
+            }
+            files.append(file)
+        }
+        return (files, occurrences, repaired)
+    }
+}
+
+/// Special-token candidates gathered chunk by chunk from parallel workers.
+private final class ChunkCandidates: Sendable {
+    private let chunks = Mutex<[(start: Int, candidates: [SpecialTokenOccurrence])]>([])
+
+    func add(_ candidates: [SpecialTokenOccurrence], at chunk: Range<Int>) {
+        chunks.withLock { $0.append((chunk.lowerBound, candidates)) }
+    }
+
+    func inTextOrder() -> [[SpecialTokenOccurrence]] {
+        chunks.withLock { $0.sorted { $0.start < $1.start }.map(\.candidates) }
+    }
+}

@@ -1,0 +1,44 @@
+import CPCRE2
+
+/// A split regex compiled by PCRE2 (`PCRE2_UTF | PCRE2_UCP`), JIT-compiled when the platform
+/// supports it. Compiled code is read-only after `init`, so one instance serves every thread;
+/// each thread matches through its own `PatternMatcher`.
+///
+/// `@unchecked Sendable` is sound: PCRE2 documents compiled code as shareable between threads.
+package final class CompiledPattern: @unchecked Sendable {
+    /// The regex source as given.
+    package let source: String
+    let code: OpaquePointer
+    /// Whether `pcre2_jit_compile` succeeded, so `pcre2_jit_match` may be used.
+    package let usesJIT: Bool
+
+    /// Compiles `source`; a pattern PCRE2 rejects is an error naming PCRE2's message and offset.
+    package init(_ source: String) throws(PatternError) {
+        self.source = source
+        var errorCode: Int32 = 0
+        var errorOffset: Int = 0
+        let bytes = Array(source.utf8)
+        let compiled = bytes.withUnsafeBufferPointer { pattern in
+            pcre2_compile_8(
+                pattern.baseAddress ?? UnsafePointer(bitPattern: 1), pattern.count,
+                PCRE2_UTF | PCRE2_UCP, &errorCode, &errorOffset, nil)
+        }
+        guard let compiled else {
+            throw .doesNotCompile(message: CompiledPattern.message(for: errorCode), offset: errorOffset)
+        }
+        code = compiled
+        usesJIT = pcre2_jit_compile_8(compiled, PCRE2_JIT_COMPLETE) == 0
+    }
+
+    deinit { pcre2_code_free_8(code) }
+
+    /// PCRE2's text for an error code.
+    package static func message(for errorCode: Int32) -> String {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let length = buffer.withUnsafeMutableBufferPointer {
+            pcre2_get_error_message_8(errorCode, $0.baseAddress, $0.count)
+        }
+        if length < 0 { return "PCRE2 error \(errorCode)" }
+        return String(decoding: buffer[0..<Int(length)], as: UTF8.self)
+    }
+}

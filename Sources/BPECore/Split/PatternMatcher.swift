@@ -1,0 +1,61 @@
+import CPCRE2
+
+/// One thread's matching state for a `CompiledPattern`: match data and a JIT stack.
+/// Not shareable: create one per worker.
+package final class PatternMatcher {
+    package let pattern: CompiledPattern
+    private let matchData: OpaquePointer
+    private let matchContext: OpaquePointer?
+    private let jitStack: OpaquePointer?
+    private let ovector: UnsafeMutablePointer<Int>
+
+    package init(_ pattern: CompiledPattern) {
+        self.pattern = pattern
+        matchData = pcre2_match_data_create_from_pattern_8(pattern.code, nil)
+        ovector = pcre2_get_ovector_pointer_8(matchData)
+        if pattern.usesJIT {
+            // Deep patterns on long words outgrow the 32 KiB default JIT stack.
+            jitStack = pcre2_jit_stack_create_8(64 << 10, 64 << 20, nil)
+            matchContext = pcre2_match_context_create_8(nil)
+            if let matchContext { pcre2_jit_stack_assign_8(matchContext, nil, UnsafeMutableRawPointer(jitStack)) }
+        } else {
+            jitStack = nil
+            matchContext = nil
+        }
+    }
+
+    deinit {
+        pcre2_match_data_free_8(matchData)
+        if let matchContext { pcre2_match_context_free_8(matchContext) }
+        if let jitStack { pcre2_jit_stack_free_8(jitStack) }
+    }
+
+    /// The leftmost match in `subject` starting at or after `offset`, as byte offsets into
+    /// `subject`, or `nil`. With `nonEmptyAnchored`, only a non-empty match starting exactly
+    /// at `offset` is accepted (the retry after an empty match, as Perl and Python do).
+    ///
+    /// `subject` must be valid UTF-8 and `offset` a character boundary: nothing is re-checked.
+    package func match(
+        in subject: UnsafeBufferPointer<UInt8>, from offset: Int, nonEmptyAnchored: Bool = false
+    ) throws(PatternError) -> Range<Int>? {
+        // A zero-length buffer may have no base address; PCRE2 needs a pointer anyway.
+        let base = subject.baseAddress ?? UnsafePointer(bitPattern: 1)!
+        let rc: Int32
+        if nonEmptyAnchored {
+            // JIT does not support PCRE2_ANCHORED at match time; the interpreter does.
+            rc = pcre2_match_8(
+                pattern.code, base, subject.count, offset,
+                PCRE2_ANCHORED | PCRE2_NOTEMPTY_ATSTART | PCRE2_NO_UTF_CHECK, matchData, matchContext)
+        } else if pattern.usesJIT {
+            rc = pcre2_jit_match_8(pattern.code, base, subject.count, offset, 0, matchData, matchContext)
+        } else {
+            rc = pcre2_match_8(pattern.code, base, subject.count, offset, PCRE2_NO_UTF_CHECK, matchData, matchContext)
+        }
+        if rc == PCRE2_ERROR_NOMATCH { return nil }
+        if rc < 0 { throw .matchFailed(message: CompiledPattern.message(for: rc)) }
+        let start = ovector[0]
+        let end = ovector[1]
+        // A \K inside a lookahead can report end < start; treat such a match as empty.
+        return start..<max(start, end)
+    }
+}

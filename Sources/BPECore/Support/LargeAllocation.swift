@@ -1,0 +1,37 @@
+import Glibc
+
+/// Memory for big hash tables, mapped directly and marked for transparent huge pages, so a
+/// random probe into hundreds of megabytes does not also miss the TLB on every access
+/// (the kernel here runs THP in `madvise` mode). Small requests use the ordinary allocator.
+package enum LargeAllocation {
+    private static let threshold = 1 << 21
+
+    /// Memory for `count` values of `T` with every byte zero, for types whose all-zero bit
+    /// pattern is the empty value; release it with `deallocate`. A fresh mapping is zero
+    /// already, so a big table is not written twice (by `memset`, then by use), and its pages
+    /// are touched only as they are used.
+    package static func allocateZeroed<T>(_ type: T.Type, count: Int) -> UnsafeMutableBufferPointer<T> {
+        let bytes = count * MemoryLayout<T>.stride
+        if bytes >= threshold {
+            let address = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+            if let address, address != UnsafeMutableRawPointer(bitPattern: -1) {
+                _ = madvise(address, bytes, MADV_HUGEPAGE)
+                return UnsafeMutableBufferPointer(start: address.bindMemory(to: T.self, capacity: count), count: count)
+            }
+            // Out of address space: let the ordinary allocator report it its own way.
+        }
+        let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: count)
+        UnsafeMutableRawPointer(buffer.baseAddress!).initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
+        return buffer
+    }
+
+    /// Releases memory from `allocateZeroed`.
+    package static func deallocate<T>(_ buffer: UnsafeMutableBufferPointer<T>) {
+        let bytes = buffer.count * MemoryLayout<T>.stride
+        if bytes >= threshold, let base = buffer.baseAddress {
+            munmap(UnsafeMutableRawPointer(base), bytes)
+        } else {
+            buffer.deallocate()
+        }
+    }
+}

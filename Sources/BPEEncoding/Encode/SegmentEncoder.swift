@@ -1,0 +1,111 @@
+import BPECore
+
+/// Encodes one segment's words as `SegmentWalk` reports them: the words the segment owns
+/// are encoded in order; a first word left to the segment before and, for a segment that
+/// starts inside its piece, its leading words are recorded for the join; the hand-off word
+/// is kept in the result.
+///
+/// Owned words wait in a small FIFO between the regex and their lookup, their rank-table slot
+/// prefetched on arrival, so the cache miss overlaps the next matches. Three stages: on
+/// arrival a word's filter bit is prefetched; half-way through the FIFO the filter decides
+/// what to prefetch (the rank slot of a likely token, the cache entry of a sure non-token);
+/// on leaving, the word is encoded. Invariant: the owned words reported so far are encoded
+/// or in the FIFO, in order; `finish()` drains it.
+struct SegmentEncoder: SegmentWalkVisitor {
+    private let encoder: UnitEncoder
+    /// Where the piece's bytes start.
+    private let base: UnsafePointer<UInt8>
+    /// The piece, in file offsets.
+    private let piece: Range<Int>
+    /// Leading words still to record (`nil`: the segment starts at its piece's start).
+    private var recordsLeft: Int?
+    private var result: EncodedUnit
+    private var queued = 0
+    private var head = 0
+
+    init(encoder: UnitEncoder, base: UnsafePointer<UInt8>, piece: Range<Int>, recordsLeft: Int?, result: EncodedUnit) {
+        self.encoder = encoder
+        self.base = base
+        self.piece = piece
+        self.recordsLeft = recordsLeft
+        self.result = result
+    }
+
+    @inline(__always)
+    mutating func own(_ word: Range<Int>) {
+        let ranks = encoder.ranks
+        let capacity = UnitEncoder.queueCapacity
+        let probe: RankTable.Probe? = word.isEmpty ? nil : ranks.probe(base + word.lowerBound, word.count)
+        if let probe { ranks.prefetchFilter(probe) }
+        if queued >= capacity / 2 {
+            let middle = (head + queued - capacity / 2) & (capacity - 1)
+            if let waiting = encoder.queuedProbes[middle] {
+                if ranks.mayContain(waiting) {
+                    ranks.prefetch(waiting)
+                } else if encoder.queuedWords[middle].count <= WordCache.maximumWordLength {
+                    let waitingWord = encoder.queuedWords[middle]
+                    let waitingKey = encoder.cache.key(base + waitingWord.lowerBound, length: waitingWord.count)
+                    encoder.cache.prefetch(waitingKey)
+                    encoder.queuedKeys[middle] = waitingKey
+                }
+            }
+        }
+        if queued == capacity { emitOldest() }
+        let tail = (head + queued) & (capacity - 1)
+        encoder.queuedWords[tail] = word
+        encoder.queuedProbes[tail] = probe
+        encoder.queuedKeys[tail] = nil  // set half-way through if the word is a sure non-token
+        queued += 1
+    }
+
+    mutating func leftToPreviousSegment(_ word: Range<Int>) {
+        // Recorded, not encoded: the segment before encodes it if it is a true word.
+        record(word, counted: false)
+    }
+
+    @inline(__always)
+    mutating func superseded(_ word: Range<Int>) {}
+
+    mutating func handOff(at word: Range<Int>?) {
+        result.handOff = (piece.lowerBound, word.map { shifted($0) } ?? UnitEncoder.pieceEndMarker(piece))
+    }
+
+    /// Encodes the words still in the FIFO and returns the segment's result.
+    mutating func finish() -> EncodedUnit {
+        while queued > 0 { emitOldest() }
+        return result
+    }
+
+    @inline(__always)
+    private mutating func emitOldest() {
+        let word = encoder.queuedWords[head]
+        if let probe = encoder.queuedProbes[head] {
+            encoder.encodeWord(
+                base + word.lowerBound, length: word.count, probe: probe, key: encoder.queuedKeys[head],
+                into: &result.ids)
+            result.words += 1
+        }
+        if recordsLeft != nil { record(word, counted: true) }
+        queued -= 1
+        head = (head + 1) & (UnitEncoder.queueCapacity - 1)
+    }
+
+    /// Records a leading word for the join, with the ids emitted so far.
+    private mutating func record(_ word: Range<Int>, counted: Bool) {
+        guard let left = recordsLeft else { return }
+        if left > 0 {
+            let range = shifted(word)
+            result.leadingWords.append(.init(
+                start: range.lowerBound, end: range.upperBound, idEnd: result.ids.count, counted: counted))
+            recordsLeft = left - 1
+        } else {
+            result.leadingWordsComplete = false
+        }
+    }
+
+    /// `word` (piece offsets) in file offsets.
+    @inline(__always)
+    private func shifted(_ word: Range<Int>) -> Range<Int> {
+        (word.lowerBound + piece.lowerBound)..<(word.upperBound + piece.lowerBound)
+    }
+}

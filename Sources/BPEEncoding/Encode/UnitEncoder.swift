@@ -1,0 +1,115 @@
+import BPECore
+
+/// One worker's encoder: its own PCRE2 matcher and merge scratch, reading the shared
+/// `Tokenizer`. Encodes work units (byte ranges of an input) into `EncodedUnit`s.
+final class UnitEncoder {
+    let tokenizer: Tokenizer
+    let matcher: PatternMatcher
+    let merger: BytePairMerger
+    let ranks: RankTable
+    let cache: WordCache
+    /// Splits of words too long for `cache` (see `encodeLongWord`).
+    var longWords: [[UInt8]: [TokenID]] = [:]
+    static let longWordLimit = 1 << 14
+    /// The FIFO of `SegmentEncoder` (a power of two long).
+    static let queueCapacity = 16
+    let queuedWords = UnsafeMutablePointer<Range<Int>>.allocate(capacity: queueCapacity)
+    let queuedProbes = UnsafeMutablePointer<RankTable.Probe?>.allocate(capacity: queueCapacity)
+    let queuedKeys = UnsafeMutablePointer<WordCache.Key?>.allocate(capacity: queueCapacity)
+
+    /// An encoder for about `inputBytes` of text: the word cache is sized to it (at most
+    /// 64K entries), so encoding a short string does not set up megabytes.
+    init(_ tokenizer: Tokenizer, inputBytes: Int = Int.max, heapThreshold: Int = BytePairMerger.defaultHeapThreshold) {
+        self.tokenizer = tokenizer
+        matcher = PatternMatcher(tokenizer.compiledPattern)
+        merger = BytePairMerger(heapThreshold: heapThreshold)
+        ranks = tokenizer.ranks
+        cache = WordCache(slots: min(1 << 16, max(64, inputBytes / 16)))
+        queuedWords.initialize(repeating: 0..<0, count: Self.queueCapacity)
+        queuedProbes.initialize(repeating: nil, count: Self.queueCapacity)
+        queuedKeys.initialize(repeating: nil, count: Self.queueCapacity)
+    }
+
+    deinit {
+        queuedWords.deallocate()
+        queuedProbes.deallocate()
+        queuedKeys.deallocate()
+    }
+
+    /// Encodes `unit` of `file`: the allowed special tokens that start in it and the segments
+    /// of the pieces it overlaps, in text order. At most `leadingWordLimit` leading words
+    /// are recorded for the join.
+    func encode(
+        _ unit: WorkUnit, next: WorkUnit?, file: CorpusFile, pieces: [Range<Int>], specials: [SpecialTokenHit],
+        leadingWordLimit: Int
+    ) throws(EncodeError) -> EncodedUnit {
+        var result = EncodedUnit(file: unit.file)
+        let range = unit.characterRange(in: file.bytes)
+        let nextEnd = max(range.upperBound, next?.characterRange(in: file.bytes).upperBound ?? file.bytes.count)
+        result.ids.reserveCapacity(range.count / 3 + 16)
+        var pieceIndex = Self.firstIndex(in: pieces.count) { pieces[$0].upperBound > range.lowerBound }
+        var specialIndex = Self.firstIndex(in: specials.count) { specials[$0].range.lowerBound >= range.lowerBound }
+        func emitSpecials(before limit: Int) {
+            while specialIndex < specials.count && specials[specialIndex].range.lowerBound < min(limit, range.upperBound) {
+                result.ids.append(specials[specialIndex].id)
+                specialIndex += 1
+            }
+        }
+        while pieceIndex < pieces.count && pieces[pieceIndex].lowerBound < range.upperBound {
+            let piece = pieces[pieceIndex]
+            emitSpecials(before: piece.lowerBound)
+            let start = max(piece.lowerBound, range.lowerBound)
+            let end = min(piece.upperBound, range.upperBound)
+            do throws(PatternError) {
+                try encodeSegment(
+                    piece: piece, in: file.bytes, start: start, end: end, nextEnd: min(piece.upperBound, nextEnd),
+                    recordLeading: start > piece.lowerBound ? leadingWordLimit : nil, into: &result)
+            } catch {
+                throw .pattern(error)
+            }
+            pieceIndex += 1
+        }
+        emitSpecials(before: range.upperBound)
+        return result
+    }
+
+    /// Encodes the words `SegmentWalk` gives segment `start..<end` of `piece` (file offsets)
+    /// into `result`; the hand-off word is recorded for the join (`EncodedStream`).
+    private func encodeSegment(
+        piece: Range<Int>, in text: UnsafeBufferPointer<UInt8>, start: Int, end: Int, nextEnd: Int,
+        recordLeading: Int?, into result: inout EncodedUnit
+    ) throws(PatternError) {
+        let subject = UnsafeBufferPointer(rebasing: text[piece])
+        if recordLeading != nil { result.insidePiece = piece.lowerBound }
+        var segment = SegmentEncoder(
+            encoder: self, base: subject.baseAddress!, piece: piece, recordsLeft: recordLeading, result: result)
+        result = EncodedUnit(file: result.file)  // `segment` is now the only owner: no copies
+        defer { result = segment.finish() }
+        try SegmentWalk.walk(
+            piece: subject, start: start - piece.lowerBound, end: end - piece.lowerBound,
+            nextEnd: nextEnd - piece.lowerBound, matcher: matcher, visitor: &segment)
+    }
+
+    /// A "word" after every word of `piece`: the hand-off when the next unit's words are all
+    /// superseded.
+    static func pieceEndMarker(_ piece: Range<Int>) -> Range<Int> {
+        (piece.upperBound + 1)..<(piece.upperBound + 1)
+    }
+
+    /// The first index in 0..<count where `isAtOrAfter` holds (it must be monotone).
+    private static func firstIndex(in count: Int, where isAtOrAfter: (Int) -> Bool) -> Int {
+        var low = 0
+        var high = count
+        while low < high {
+            let mid = (low + high) / 2
+            if isAtOrAfter(mid) { high = mid } else { low = mid + 1 }
+        }
+        return low
+    }
+}
+
+/// An allowed special token found in an input: where, and the id it encodes to.
+struct SpecialTokenHit: Sendable {
+    var range: Range<Int>
+    var id: TokenID
+}

@@ -1,0 +1,299 @@
+import BPECore
+import CPrefetch
+import Glibc
+
+/// An open-addressing hash table from a word's bytes to a signed count, owned by one worker.
+///
+/// A word of up to 16 bytes lives inside its 32-byte slot (its bytes, zero-padded, and its
+/// length), so finding it costs one hash of two machine words and, usually, one cache line:
+/// no pointer chase, no `memcmp`. A longer word is copied once into the table's byte arena;
+/// its slot holds its hash and arena offset instead. Counts are signed because the split
+/// phase subtracts words a worker's walk superseded (see `SegmentWalk`); words
+/// whose total is zero are skipped by `forEach`.
+///
+/// Invariant: `slots.count` is a power of two and at most 5/8 of the slots are occupied;
+/// a slot is empty exactly when its `length` is 0 (empty words are never stored).
+///
+/// `@unchecked Sendable`: one thread uses an instance at a time; the split phase hands each
+/// worker its own table and reads them only after all workers finished.
+package final class WordCountTable: @unchecked Sendable {
+    struct Slot {
+        /// Bytes 0..<8 of a short word; the `ByteHash` of a long word.
+        var first: UInt64
+        /// Bytes 8..<16 of a short word; the arena offset of a long word.
+        var second: UInt64
+        var count: Int64
+        /// The word's length in bytes; 0 marks an empty slot.
+        var length: Int
+    }
+
+    /// Words up to this many bytes are stored inline.
+    static let inlineCapacity = 16
+
+    /// A short word whose slot was prefetched and whose count is not yet added.
+    struct Pending {
+        var first: UInt64
+        var second: UInt64
+        var hash: UInt64
+        var length: Int
+    }
+
+    /// Words `addSoon` holds back (a power of two); the slot of each was prefetched when it arrived.
+    static let pendingCapacity = 16
+    private let pending = UnsafeMutableBufferPointer<Pending>.allocate(capacity: pendingCapacity)
+    private var pendingHead = 0
+    private var pendingCount = 0
+
+    private var slots: UnsafeMutableBufferPointer<Slot>
+    private var mask: Int
+    /// Number of occupied slots (distinct words ever inserted, including zero totals).
+    package private(set) var occupied = 0
+    private var arena: UnsafeMutablePointer<UInt8>
+    private var arenaUsed = 0
+    private var arenaCapacity: Int
+
+    package init(minimumCapacity: Int = 1 << 12) {
+        var capacity = 16
+        while capacity * 5 < minimumCapacity * 8 { capacity <<= 1 }
+        // All-zero bits are an empty slot (length 0).
+        slots = LargeAllocation.allocateZeroed(Slot.self, count: capacity)
+        mask = capacity - 1
+        arenaCapacity = 1 << 16
+        arena = .allocate(capacity: arenaCapacity)
+    }
+
+    deinit {
+        pending.deallocate()
+        LargeAllocation.deallocate(slots)
+        arena.deallocate()
+    }
+
+    /// Adds `delta` to the count of the word `bytes[0..<length]` (`length` > 0).
+    /// `readableEnd` is the end of the memory `bytes` points into: up to 16 bytes are read at
+    /// once when that stays before it, which is what keeps short words cheap.
+    /// - Complexity: O(length) expected.
+    @inline(__always)
+    package func add(_ bytes: UnsafePointer<UInt8>, length: Int, delta: Int64, readableEnd: UnsafePointer<UInt8>) {
+        if length <= Self.inlineCapacity {
+            let (first, second) = Self.inlineKey(bytes, length: length, readableEnd: readableEnd)
+            addShort(first, second, length: length, hash: Self.shortHash(first, second, length: length), delta: delta)
+        } else {
+            addLong(bytes, length: length, hash: ByteHash.hash(bytes, count: length), delta: delta)
+        }
+    }
+
+    /// Adds 1 to the count of a word, possibly later: a short word's slot is prefetched now
+    /// and its count added when `pendingCapacity` more words have arrived, so that the
+    /// regex work on those words hides the cache miss. Call `flush()` before reading counts.
+    /// - Complexity: O(length) expected, amortized.
+    @inline(__always)
+    package func addSoon(_ bytes: UnsafePointer<UInt8>, length: Int, readableEnd: UnsafePointer<UInt8>) {
+        guard length <= Self.inlineCapacity else {
+            addLong(bytes, length: length, hash: ByteHash.hash(bytes, count: length), delta: 1)
+            return
+        }
+        let (first, second) = Self.inlineKey(bytes, length: length, readableEnd: readableEnd)
+        let hash = Self.shortHash(first, second, length: length)
+        bpe_prefetch(slots.baseAddress! + (Int(truncatingIfNeeded: hash) & mask))
+        // A ring of the last words: `pendingHead` is the oldest.
+        if pendingCount == Self.pendingCapacity {
+            let oldest = pending[pendingHead]
+            addShort(oldest.first, oldest.second, length: oldest.length, hash: oldest.hash, delta: 1)
+            pendingHead = (pendingHead + 1) & (Self.pendingCapacity - 1)
+            pendingCount -= 1
+        }
+        pending[(pendingHead + pendingCount) & (Self.pendingCapacity - 1)] = Pending(
+            first: first, second: second, hash: hash, length: length)
+        pendingCount += 1
+    }
+
+    /// Adds the counts `addSoon` still holds.
+    package func flush() {
+        while pendingCount > 0 {
+            let next = pending[pendingHead]
+            addShort(next.first, next.second, length: next.length, hash: next.hash, delta: 1)
+            pendingHead = (pendingHead + 1) & (Self.pendingCapacity - 1)
+            pendingCount -= 1
+        }
+    }
+
+    /// The two machine words holding a short word's bytes, zero-padded (little-endian).
+    @inline(__always)
+    static func inlineKey(
+        _ bytes: UnsafePointer<UInt8>, length: Int, readableEnd: UnsafePointer<UInt8>
+    ) -> (UInt64, UInt64) {
+        if readableEnd - bytes >= 16 {
+            let raw = UnsafeRawPointer(bytes)
+            var first = raw.loadUnaligned(as: UInt64.self)
+            var second = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+            if length < 8 {
+                first &= (1 &<< UInt64(8 * length)) &- 1
+                second = 0
+            } else if length < 16 {
+                second &= (1 &<< UInt64(8 * (length - 8))) &- 1
+            }
+            return (first, second)
+        }
+        var first: UInt64 = 0
+        var second: UInt64 = 0
+        for i in 0..<length {
+            if i < 8 {
+                first |= UInt64(bytes[i]) << UInt64(8 * i)
+            } else {
+                second |= UInt64(bytes[i]) << UInt64(8 * (i - 8))
+            }
+        }
+        return (first, second)
+    }
+
+    @inline(__always)
+    static func shortHash(_ first: UInt64, _ second: UInt64, length: Int) -> UInt64 {
+        var h = (first ^ UInt64(truncatingIfNeeded: length) &* 0x9E37_79B9_7F4A_7C15) &* 0xBF58_476D_1CE4_E5B9
+        h ^= (second &* 0x94D0_49BB_1331_11EB)
+        h ^= h >> 32
+        h = h &* 0xD6E8_FEB8_6659_FD93
+        h ^= h >> 29
+        return h
+    }
+
+    @inline(__always)
+    private func addShort(_ first: UInt64, _ second: UInt64, length: Int, hash: UInt64, delta: Int64) {
+        var index = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let slot = slots[index]
+            if slot.length == 0 { break }
+            if slot.length == length && slot.first == first && slot.second == second {
+                slots[index].count += delta
+                return
+            }
+            index = (index + 1) & mask
+        }
+        slots[index] = Slot(first: first, second: second, count: delta, length: length)
+        occupied += 1
+        if occupied * 8 > slots.count * 5 { grow() }
+    }
+
+    private func addLong(_ bytes: UnsafePointer<UInt8>, length: Int, hash: UInt64, delta: Int64) {
+        var index = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let slot = slots[index]
+            if slot.length == 0 { break }
+            if slot.length == length && slot.first == hash
+                && memcmp(arena + Int(slot.second), bytes, length) == 0
+            {
+                slots[index].count += delta
+                return
+            }
+            index = (index + 1) & mask
+        }
+        let offset = storeKey(bytes, length: length)
+        slots[index] = Slot(first: hash, second: UInt64(offset), count: delta, length: length)
+        occupied += 1
+        if occupied * 8 > slots.count * 5 { grow() }
+    }
+
+    /// Adds every count of `other` into this table.
+    /// - Complexity: O(other.occupied) expected.
+    package func merge(_ other: WordCountTable) {
+        flush()
+        other.flush()
+        for slot in other.slots where slot.length > 0 {
+            if slot.length <= Self.inlineCapacity {
+                addShort(slot.first, slot.second, length: slot.length,
+                         hash: Self.shortHash(slot.first, slot.second, length: slot.length), delta: slot.count)
+            } else {
+                addLong(other.arena + Int(slot.second), length: slot.length, hash: slot.first, delta: slot.count)
+            }
+        }
+    }
+
+    /// Calls `body` with each word whose count is not zero, in no particular order.
+    /// The buffer is valid only during the call.
+    package func forEach(_ body: (UnsafeBufferPointer<UInt8>, Int64) throws -> Void) rethrows {
+        flush()
+        for slot in slots where slot.length > 0 && slot.count != 0 {
+            if slot.length <= Self.inlineCapacity {
+                var key = (slot.first.littleEndian, slot.second.littleEndian)
+                try withUnsafeBytes(of: &key) { raw in
+                    try body(UnsafeBufferPointer(rebasing: raw.bindMemory(to: UInt8.self)[0..<slot.length]), slot.count)
+                }
+            } else {
+                try body(UnsafeBufferPointer(start: arena + Int(slot.second), count: slot.length), slot.count)
+            }
+        }
+    }
+
+    /// The count of `word` (0 if absent). For tests and reports.
+    /// - Complexity: O(capacity): it scans the table.
+    package func count(of word: [UInt8]) -> Int64 {
+        var found: Int64 = 0
+        forEach { bytes, count in if bytes.elementsEqual(word) { found = count } }
+        return found
+    }
+
+    private func storeKey(_ bytes: UnsafePointer<UInt8>, length: Int) -> Int {
+        if arenaUsed + length > arenaCapacity {
+            var newCapacity = arenaCapacity * 2
+            while arenaUsed + length > newCapacity { newCapacity *= 2 }
+            let newArena = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+            newArena.update(from: arena, count: arenaUsed)
+            arena.deallocate()
+            arena = newArena
+            arenaCapacity = newCapacity
+        }
+        let offset = arenaUsed
+        (arena + offset).update(from: bytes, count: length)
+        arenaUsed += length
+        return offset
+    }
+
+    private func grow() {
+        let old = slots
+        let capacity = old.count * 2
+        // All-zero bits are an empty slot (length 0).
+        slots = LargeAllocation.allocateZeroed(Slot.self, count: capacity)
+        mask = capacity - 1
+        for slot in old where slot.length > 0 {
+            let hash = slot.length <= Self.inlineCapacity
+                ? Self.shortHash(slot.first, slot.second, length: slot.length) : slot.first
+            var index = Int(truncatingIfNeeded: hash) & mask
+            while slots[index].length > 0 { index = (index + 1) & mask }
+            slots[index] = slot
+        }
+        LargeAllocation.deallocate(old)
+    }
+
+    /// Checks the table's invariant: the capacity is a power of two, at most 5/8 of the slots
+    /// are occupied and `occupied` counts them, every word is found by probing from its home
+    /// slot, a short word's bytes past its length are zero, and a long word lies inside the
+    /// arena. Traps on the first violation.
+    /// - Complexity: O(capacity · probe length).
+    package func _checkInvariants() {
+        flush()
+        precondition(slots.count.nonzeroBitCount == 1 && mask == slots.count - 1, "capacity is not a power of two")
+        precondition(occupied * 8 <= slots.count * 5, "\(occupied) words in \(slots.count) slots")
+        var full = 0
+        for (index, slot) in slots.enumerated() where slot.length > 0 {
+            full += 1
+            let hash: UInt64
+            if slot.length <= Self.inlineCapacity {
+                hash = Self.shortHash(slot.first, slot.second, length: slot.length)
+                var padded = (slot.first, slot.second)
+                withUnsafeMutableBytes(of: &padded) { raw in
+                    for byte in raw[slot.length...] { precondition(byte == 0, "short word at slot \(index) is not zero-padded") }
+                }
+            } else {
+                hash = slot.first
+                precondition(Int(slot.second) + slot.length <= arenaUsed, "long word at slot \(index) lies outside the arena")
+                precondition(ByteHash.hash(arena + Int(slot.second), count: slot.length) == hash,
+                             "long word at slot \(index) has a stale hash")
+            }
+            var probe = Int(truncatingIfNeeded: hash) & mask
+            while probe != index {
+                precondition(slots[probe].length > 0, "word at slot \(index) is unreachable from its home slot")
+                probe = (probe + 1) & mask
+            }
+        }
+        precondition(full == occupied, "\(full) occupied slots, occupied = \(occupied)")
+    }
+}

@@ -1,0 +1,93 @@
+import BPECore
+import BPEFormats
+
+/// Every setting of one training run. `validate()` checks the values; `Training.run` also
+/// checks the output settings before it trains.
+public struct TrainConfiguration: Sendable {
+    /// Input paths; `-` is standard input. Ignored by `Training.learn(documents:)`.
+    public var inputs: [String]
+    /// Total vocabulary: 256 bytes + merges + special tokens.
+    public var vocabSize: Int
+    /// The split pattern: a preset name (`gpt2`, `gpt4`, `o200k`) or a regex.
+    public var pattern: String = SplitPattern.gpt4.name
+    public var specialTokens: [String] = []
+    /// Merging stops when the best pair occurs fewer times than this.
+    public var minFrequency: Int = 2
+    /// A pair whose merged token would be longer than this many bytes is never chosen.
+    public var maxTokenLength: Int? = nil
+    public var threads: Int = TrainConfiguration.defaultThreadCount
+    /// Target size of one work unit of the split+count phase; never changes the result.
+    public var shardBytes: Int = 1 << 20
+    /// The prefix of the files `Training.run` writes (`PREFIX.tiktoken`, ...).
+    public var output: String = "tokenizer"
+    public var formats: [OutputFormat] = [.tiktoken, .minbpe]
+    public var invalidUTF8: InvalidUTF8Policy = .error
+    /// A merge that rewrites at least this many words is shared among the threads. Tuning
+    /// only (tests lower it to exercise the parallel path); never changes the result.
+    package var parallelMergeMinimumWords = 4096
+
+    public init(inputs: [String], vocabSize: Int) {
+        self.inputs = inputs
+        self.vocabSize = vocabSize
+    }
+
+    /// All cores the process may run on.
+    public static var defaultThreadCount: Int { Processors.available }
+
+    /// The number of merges this vocabulary size leaves room for.
+    public var mergeCount: Int { vocabSize - 256 - specialTokens.count }
+
+    /// The regex that splits text into words.
+    public var resolvedPattern: String { SplitPattern.resolve(pattern) }
+
+    /// Checks every value that training reads (not `inputs`, not the output settings);
+    /// throws the first problem found.
+    public func validate() throws(TrainingError) {
+        if mergeCount < 0 {
+            throw .vocabularyTooSmall(vocabSize: vocabSize, specialTokens: specialTokens.count)
+        }
+        if minFrequency < 0 {
+            throw .invalidSetting(.minFrequency, value: "\(minFrequency)", reason: "must be 0 or more")
+        }
+        if let length = maxTokenLength, length < 1 {
+            throw .invalidSetting(.maxTokenLength, value: "\(length)", reason: "must be 1 or more")
+        }
+        if threads < 1 {
+            throw .invalidSetting(.threads, value: "\(threads)", reason: "must be 1 or more")
+        }
+        if shardBytes < 1 {
+            throw .invalidSetting(.shardBytes, value: "\(shardBytes)", reason: "must be 1 or more")
+        }
+        if resolvedPattern.isEmpty {
+            throw .invalidSetting(.pattern, value: pattern, reason: "the pattern is empty")
+        }
+        var seen = Set<[UInt8]>()
+        for token in specialTokens {
+            if token.isEmpty {
+                throw .invalidSetting(.specialTokens, value: token, reason: "a special token cannot be empty")
+            }
+            if !seen.insert(Array(token.utf8)).inserted {
+                throw .invalidSetting(.specialTokens, value: token, reason: "given twice")
+            }
+        }
+    }
+
+    /// Checks what reading files needs: at least one input.
+    func validateInputs() throws(TrainingError) {
+        if inputs.isEmpty {
+            throw .invalidSetting(.inputs, value: "", reason: "give at least one input file")
+        }
+    }
+
+    /// Checks the settings of the files `Training.run` writes.
+    func validateOutputs() throws(TrainingError) {
+        if output.isEmpty {
+            throw .invalidSetting(.output, value: output, reason: "the prefix is empty")
+        }
+        if formats.contains(.minbpe), resolvedPattern.contains(where: { $0 == "\n" || $0 == "\r" }) {
+            throw .invalidSetting(
+                .pattern, value: pattern,
+                reason: "minbpe's .model stores the pattern on one line; write line breaks as \\n")
+        }
+    }
+}

@@ -1,0 +1,192 @@
+import BPECore
+import BPEFormats
+
+/// Progress of a run, reported to the caller (the library itself never prints).
+public enum TrainingProgress: Sendable {
+    case phaseStarted(Phase)
+    /// Bytes split and counted so far, of the total (reported by one worker, per work unit).
+    case bytes(done: Int, of: Int)
+    /// Merges learned so far, of the number requested.
+    case merges(done: Int, of: Int)
+}
+
+/// Training as a library call: read, split+count, merge tables, init pairs, merge loop, and
+/// (for `run`) write. Each phase is timed for the profile and `train.json`.
+public enum Training {
+    /// Trains per `configuration` on its input files and writes the output files (all or
+    /// none; the output prefix is checked before training starts).
+    public static func run(
+        _ configuration: TrainConfiguration,
+        progress: (@Sendable (TrainingProgress) -> Void)? = nil
+    ) throws(TrainingError) -> TrainingOutcome {
+        let started = PhaseTimings.now()
+        try configuration.validate()
+        try configuration.validateOutputs()
+        _ = try compile(configuration)  // a pattern error comes before an output error
+        do {
+            try AtomicFileSet.checkCreatable(prefix: configuration.output, reportedAs: "\(configuration.output).*")
+        } catch {
+            throw .output(error)
+        }
+        var outcome = try learn(configuration, progress: progress)
+        progress?(.phaseStarted(.write))
+        let finished = outcome
+        var phases = outcome.phases
+        outcome.writtenFiles = try phases.measure(.write) { () throws(TrainingError) -> [String] in
+            try TrainingOutputs.write(finished, configuration: configuration, startedAt: started)
+        }
+        outcome.phases = phases
+        outcome.wallSeconds = PhaseTimings.now() - started
+        outcome.peakRSSBytes = peakResidentBytes()
+        return outcome
+    }
+
+    /// Trains per `configuration` on its input files; writes nothing.
+    public static func learn(
+        _ configuration: TrainConfiguration,
+        progress: (@Sendable (TrainingProgress) -> Void)? = nil
+    ) throws(TrainingError) -> TrainingOutcome {
+        try configuration.validateInputs()
+        return try learn(configuration, progress: progress) { () throws(InputError) in
+            try InputReader.read(
+                configuration.inputs, specialTokens: configuration.specialTokens,
+                invalidUTF8: configuration.invalidUTF8, threads: configuration.threads)
+        }
+    }
+
+    /// Trains per `configuration` on `documents` instead of its input files; writes nothing.
+    /// Each document is split separately (no word spans two of them), as input files are, and
+    /// its special tokens are boundaries as in a file. The result equals training on files
+    /// holding the same texts.
+    /// - Complexity: O(total bytes) to copy the documents, then as training on files.
+    public static func learn<Documents: Sequence>(
+        documents: Documents, configuration: TrainConfiguration,
+        progress: (@Sendable (TrainingProgress) -> Void)? = nil
+    ) throws(TrainingError) -> TrainingOutcome where Documents.Element == String {
+        let files = documents.enumerated().map { CorpusFile.inMemory($0.element.utf8, path: "<document \($0.offset)>") }
+        return try learn(configuration, progress: progress) { () throws(InputError) in
+            try InputReader.prepare(
+                files, specialTokens: configuration.specialTokens,
+                invalidUTF8: configuration.invalidUTF8, threads: configuration.threads)
+        }
+    }
+
+    /// Reads, splits and counts the inputs of `configuration`: the word counts training
+    /// starts from, one table per worker (their sum is the corpus's; join them with
+    /// `WordCounts.add(contentsOf:)`).
+    public static func countWords(_ configuration: TrainConfiguration) throws(TrainingError) -> [WordCounts] {
+        try configuration.validate()
+        try configuration.validateInputs()
+        let (files, plan, _) = try readInputs(configuration)
+        let pattern = try compile(configuration)
+        do {
+            return try ParallelWordCounter.count(
+                files: files, plan: plan, pattern: pattern, threads: configuration.threads
+            ).map(WordCounts.init(table:))
+        } catch {
+            throw .pattern(error)
+        }
+    }
+
+    /// The phases after the inputs are known; `read` maps, validates and scans them.
+    private static func learn(
+        _ configuration: TrainConfiguration,
+        progress: (@Sendable (TrainingProgress) -> Void)?,
+        read: () throws(InputError) -> (files: [CorpusFile], occurrences: [[SpecialTokenOccurrence]], repaired: Int)
+    ) throws(TrainingError) -> TrainingOutcome {
+        let started = PhaseTimings.now()
+        try configuration.validate()
+        let pattern = try compile(configuration)
+        var phases = PhaseTimings()
+        let threads = configuration.threads
+
+        progress?(.phaseStarted(.read))
+        let (files, plan, repaired) = try phases.measure(.read) { () throws(TrainingError) in
+            try Self.planWork(configuration, read)
+        }
+
+        progress?(.phaseStarted(.splitCount))
+        var byteProgress: (@Sendable (Int, Int) -> Void)? = nil
+        if let progress { byteProgress = { done, total in progress(.bytes(done: done, of: total)) } }
+        var tables = try phases.measure(.splitCount) { () throws(TrainingError) in
+            do throws(PatternError) {
+                return try ParallelWordCounter.count(
+                    files: files, plan: plan, pattern: pattern, threads: threads, progress: byteProgress)
+            } catch {
+                throw .pattern(error)
+            }
+        }
+
+        progress?(.phaseStarted(.mergeTables))
+        var wordTable: WordCountTable? = phases.measure(.mergeTables) {
+            let merged = tables[0]
+            for table in tables.dropFirst() { merged.merge(table) }
+            tables = []  // free the other workers' tables now, not at the end of training
+            return merged
+        }
+        let (words, uniqueWords) = phases.measure(.mergeTables) {
+            var words: Int64 = 0
+            var unique = 0
+            wordTable!.forEach { _, count in
+                words += count
+                unique += 1
+            }
+            return (words, unique)
+        }
+
+        progress?(.phaseStarted(.initPairs))
+        let learner = phases.measure(.initPairs) {
+            let learner = MergeLearner(
+                wordCounts: wordTable!, minFrequency: configuration.minFrequency,
+                maxTokenLength: configuration.maxTokenLength, threads: threads,
+                parallelMinimumWords: configuration.parallelMergeMinimumWords)
+            wordTable = nil  // the learner holds its own copy of the words
+            learner.countInitialPairs()
+            return learner
+        }
+
+        progress?(.phaseStarted(.mergeLoop))
+        let requested = configuration.mergeCount
+        phases.measure(.mergeLoop) {
+            learner.learn(
+                mergeCount: requested,
+                progress: progress.map { report in { report(.merges(done: $0, of: requested)) } })
+        }
+
+        let corpus = CorpusStatistics(
+            bytes: files.reduce(0) { $0 + $1.bytes.count }, words: words, uniqueWords: uniqueWords,
+            specialTokenOccurrences: plan.specialTokenCounts.reduce(0, +), repairedInputs: repaired)
+        return TrainingOutcome(
+            vocabulary: learner.vocabulary(specialTokens: configuration.specialTokens),
+            corpus: corpus, phases: phases, wallSeconds: PhaseTimings.now() - started,
+            peakRSSBytes: peakResidentBytes(), writtenFiles: [], requestedMerges: requested)
+    }
+
+    /// The split pattern of `configuration`, compiled.
+    static func compile(_ configuration: TrainConfiguration) throws(TrainingError) -> CompiledPattern {
+        do { return try CompiledPattern(configuration.resolvedPattern) } catch { throw .pattern(error) }
+    }
+
+    /// Reads every input file of `configuration` and plans the work units.
+    static func readInputs(
+        _ configuration: TrainConfiguration
+    ) throws(TrainingError) -> ([CorpusFile], WorkPlan, Int) {
+        try planWork(configuration) { () throws(InputError) in
+            try InputReader.read(
+                configuration.inputs, specialTokens: configuration.specialTokens,
+                invalidUTF8: configuration.invalidUTF8, threads: configuration.threads)
+        }
+    }
+
+    /// Reads the inputs with `read` and cuts them into work units of `shardBytes`.
+    private static func planWork(
+        _ configuration: TrainConfiguration,
+        _ read: () throws(InputError) -> (files: [CorpusFile], occurrences: [[SpecialTokenOccurrence]], repaired: Int)
+    ) throws(TrainingError) -> ([CorpusFile], WorkPlan, Int) {
+        let (files, occurrences, repaired): ([CorpusFile], [[SpecialTokenOccurrence]], Int)
+        do { (files, occurrences, repaired) = try read() } catch { throw .input(error) }
+        let plan = WorkPlan(
+            files: files, specialTokenOccurrences: occurrences.map { $0.map(\.range) }, shardBytes: configuration.shardBytes)
+        return (files, plan, repaired)
+    }
+}

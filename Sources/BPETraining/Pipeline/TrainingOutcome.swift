@@ -1,0 +1,28 @@
+import BPECore
+
+/// Counts describing the corpus a run trained on.
+public struct CorpusStatistics: Sendable, Equatable {
+    /// Bytes of all inputs (after `--invalid-utf8 replace`, if it changed any).
+    public var bytes: Int
+    /// Words the split pattern produced, special tokens excluded.
+    public var words: Int64
+    /// Distinct words, by their bytes.
+    public var uniqueWords: Int
+    /// Special-token occurrences found.
+    public var specialTokenOccurrences: Int
+    /// Inputs that held invalid UTF-8 and were repaired.
+    public var repairedInputs: Int
+}
+
+/// Everything one training run produced and measured.
+public struct TrainingOutcome: Sendable {
+    public var vocabulary: TrainedVocabulary
+    public var corpus: CorpusStatistics
+    public var phases: PhaseTimings
+    public var wallSeconds: Double
+    public var peakRSSBytes: Int
+    /// Files written, in the order written.
+    public var writtenFiles: [String]
+    /// Merges the vocabulary size asked for.
+    public var requestedMerges: Int
+}

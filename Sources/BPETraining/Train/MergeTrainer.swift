@@ -1,0 +1,145 @@
+import BPECore
+import CPrefetch
+import HeapModule
+
+/// Learns merges from word counts with incremental pair counts and a priority heap.
+/// A struct, so the hot loops' accesses are checked for exclusivity at compile time, not at run time.
+///
+/// Words are token-id arrays stored back to back as records. The trainer tracks only *live*
+/// pairs, those that may still be merged: for each, its count and the words it was created
+/// in. A merge rewrites only the words listed for its pair (`rewrite`), subtracts the weight
+/// of the pairs that vanish around each occurrence and collects the pairs that appear with
+/// the new token; it never recounts all pairs.
+///
+/// Why only live pairs: a pair's count only falls once the merge that created it is over (or
+/// once the initial count is done), because a merge creates pairs only with its new token.
+/// So a pair below `--min-frequency` then, or too long for `--max-token-length`, can never be
+/// chosen; it is never registered, and changes to its count are simply not recorded.
+///
+/// Heap invariant: every live pair has exactly one entry, whose stored count is at least its
+/// true count; when the top entry's stored count equals its true count it is the true
+/// maximum, otherwise it is pushed back with its true count.
+struct MergeTrainer {
+    let vocabulary = TokenVocabulary()
+
+    /// Every word as one record, back to back: count (low, high 32 bits), length, then its
+    /// tokens. A word's id is the offset of its record, so reading a word touches one place.
+    var words: [UInt32] = []
+    private(set) var wordTotal = 0
+
+    // Live pairs, by dense id.
+    var pairIDs = PairMap()
+    var pairCount: [Int64] = []
+    /// The words a pair was created in, ascending; may list words that no longer hold it.
+    var pairWords: [[UInt32]] = []
+
+    var heap = Heap<PairEntry>()
+    private(set) var merges: [Merge] = []
+
+    static let headerSize = 3
+    /// How many listed words ahead the merge loop prefetches.
+    static let prefetchDistance = 8
+
+    /// Pairs counted fewer times are never merged (SPEC §4, `--min-frequency`).
+    let threshold: Int64
+    /// Pairs whose merged token would be longer are never merged (`--max-token-length`).
+    let maxTokenLength: Int
+    /// A merge listing at least this many words is applied by all workers together.
+    let parallelMinimumWords: Int
+    /// One per worker (at least one): where rewrites record their count changes.
+    let scratches: [MergeScratch]
+
+    /// Copies every word of two or more bytes with a positive count; shorter words hold no pair.
+    /// - Complexity: O(total bytes of the distinct words).
+    init(
+        wordCounts: WordCountTable, minFrequency: Int, maxTokenLength: Int?,
+        threads: Int = 1, parallelMinimumWords: Int = 4096
+    ) {
+        threshold = Int64(max(1, minFrequency))
+        self.maxTokenLength = maxTokenLength ?? Int.max
+        self.parallelMinimumWords = max(1, parallelMinimumWords)
+        scratches = (0..<max(1, threads)).map { _ in MergeScratch() }
+        wordCounts.forEach { word, count in
+            guard count > 0, word.count >= 2 else { return }
+            words.append(UInt32(truncatingIfNeeded: count))
+            words.append(UInt32(truncatingIfNeeded: count >> 32))
+            words.append(UInt32(word.count))
+            for byte in word { words.append(UInt32(byte)) }
+            wordTotal += 1
+        }
+        // Word ids are record offsets held in UInt32: 16 GiB of records at most.
+        precondition(words.count < Int(UInt32.max), "too many distinct words for 32-bit word ids")
+    }
+
+    @inline(__always)
+    static func key(_ left: UInt32, _ right: UInt32) -> UInt64 { UInt64(left) << 32 | UInt64(right) }
+
+    /// Whether a pair with this count may ever be merged.
+    @inline(__always)
+    func isLive(_ left: UInt32, _ right: UInt32, count: Int64) -> Bool {
+        count >= threshold && vocabulary.length(left) + vocabulary.length(right) <= maxTokenLength
+    }
+
+    /// Gives a live pair an id, its count and its words, and returns its heap entry.
+    mutating func register(_ left: UInt32, _ right: UInt32, count: Int64, words listed: [UInt32]) -> PairEntry {
+        let id = Int32(pairCount.count)
+        _ = pairIDs.id(for: Self.key(left, right)) { id }
+        pairCount.append(count)
+        pairWords.append(listed)
+        return PairEntry(count: count, left: left, right: right, vocabulary: vocabulary)
+    }
+
+    /// Counts every pair of every word once (one contiguous run of words per worker, when
+    /// there are enough words), registers the live ones and fills the heap.
+    /// - Complexity: O(total tokens / workers) + O(distinct pairs).
+    mutating func countInitialPairs() {
+        let runs = words.count >= parallelMinimumWords * 64 ? scratches.count : 1
+        let counted = countPairsInRuns(runs)
+        var entries: [PairEntry] = []
+        for pair in counted where isLive(pair.left, pair.right, count: pair.count) {
+            entries.append(register(pair.left, pair.right, count: pair.count, words: pair.words))
+        }
+        heap = Heap(entries)
+    }
+
+    /// Learns up to `mergeCount` merges (SPEC §4). `progress` is called with the number of
+    /// merges done, every few hundred merges.
+    /// - Complexity: per merge, O(log heap) per entry popped plus the length of the words
+    ///   that held the pair.
+    mutating func learn(mergeCount: Int, progress: ((Int) -> Void)? = nil) {
+        merges.reserveCapacity(mergeCount)
+        while merges.count < mergeCount, var top = heap.popMax() {
+            let id = Int(pairIDs.liveID(for: Self.key(top.left, top.right)))
+            let current = pairCount[id]
+            if current != top.count {
+                if current >= threshold {
+                    top.count = current
+                    heap.insert(top)
+                } else {
+                    pairWords[id] = []  // it can never be chosen now
+                }
+                continue
+            }
+            if current < threshold { break }
+            let merged = vocabulary.concatenation(top.left, top.right)
+            // A pair that would rebuild an existing token is never chosen; it never will be.
+            if vocabulary.contains(merged) {
+                pairWords[id] = []
+                continue
+            }
+            let newToken = vocabulary.append(merged)
+            merges.append(Merge(top.left, top.right))
+            let listed = pairWords[id]
+            pairWords[id] = []
+            let workers = listed.count >= parallelMinimumWords ? scratches.count : 1
+            applyMerge(left: top.left, right: top.right, pair: id, into: newToken, listed: listed, workers: workers)
+            if let progress, merges.count % 256 == 0 { progress(merges.count) }
+        }
+        progress?(merges.count)
+    }
+
+    /// The vocabulary learned so far.
+    func result(specialTokens: [String]) -> TrainedVocabulary {
+        TrainedVocabulary(tokens: vocabulary.allTokens(), merges: merges, specialTokens: specialTokens)
+    }
+}

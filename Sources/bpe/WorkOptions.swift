@@ -1,0 +1,45 @@
+import ArgumentParser
+import BPE
+
+/// How a command reads its text and spreads the work: the options `train`, `encode`, `eval`
+/// and `split-throughput` share, declared once.
+struct WorkOptions: ParsableArguments {
+    @Option(name: .long, help: "Worker threads (default: all cores). Never changes the result.")
+    var threads: Int?
+
+    @Option(name: .long, help: "Target bytes per work unit (tuning; never changes the result).")
+    var shardBytes: Int = 1 << 20
+
+    @Option(name: .customLong("invalid-utf8"), help: "On invalid UTF-8: 'error' (default) or 'replace' with U+FFFD.")
+    var invalidUTF8: String = "error"
+
+    /// The thread count, checked.
+    func threadCount() throws -> Int {
+        if let threads, threads < 1 { throw InvalidValue(option: "--threads", value: String(threads), reason: "must be 1 or more") }
+        return threads ?? TrainConfiguration.defaultThreadCount
+    }
+
+    /// The shard size, checked.
+    func checkedShardBytes() throws -> Int {
+        if shardBytes < 1 { throw InvalidValue(option: "--shard-bytes", value: String(shardBytes), reason: "must be 1 or more") }
+        return shardBytes
+    }
+
+    /// The `--invalid-utf8` policy. Parsed here rather than as an `ExpressibleByArgument`
+    /// value: SPEC §7 makes a bad value exit 1, and the argument parser's own errors exit 64.
+    func invalidUTF8Policy() throws -> InvalidUTF8Policy {
+        guard let policy = InvalidUTF8Policy(rawValue: invalidUTF8) else {
+            throw InvalidValue(option: "--invalid-utf8", value: invalidUTF8, reason: "choose 'error' or 'replace'")
+        }
+        return policy
+    }
+}
+
+/// The split options of the commands that split text with a pattern of their own choosing.
+struct SplitOptions: ParsableArguments {
+    @Option(name: .long, help: "Split pattern: gpt2, gpt4 (cl100k), o200k, or a PCRE2 regex.")
+    var pattern: String = "gpt4"
+
+    @Option(name: .long, help: ArgumentHelp("A special token (repeatable): split at, never merged.", valueName: "token"))
+    var specialToken: [String] = []
+}
