@@ -1,4 +1,4 @@
-import BPECore
+@_spi(Plumbing) import BPECore
 import Foundation
 
 /// GPT-2's own files: `encoder.json` (token text in GPT-2's byte alphabet → id) and

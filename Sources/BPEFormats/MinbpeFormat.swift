@@ -1,4 +1,4 @@
-import BPECore
+@_spi(Plumbing) import BPECore
 
 /// minbpe's files: `PREFIX.model` (what `RegexTokenizer.load` reads, and what `bpe` reads
 /// back) and the human-readable `PREFIX.vocab`, byte for byte as minbpe's `save` writes them.

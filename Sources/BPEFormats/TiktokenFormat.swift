@@ -1,4 +1,4 @@
-import BPECore
+@_spi(Plumbing) import BPECore
 import Foundation
 
 /// `PREFIX.tiktoken`: one line per non-special token in id order, `base64(bytes) id`, the

@@ -1,4 +1,4 @@
-import BPECore
+@_spi(Plumbing) import BPECore
 import Foundation
 
 /// A vocabulary as one of the supported files holds it: mergeable tokens with their ids

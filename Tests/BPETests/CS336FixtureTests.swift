@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import BPECore
+@_spi(Plumbing) @testable import BPECore
 @testable import BPEEncoding
 @testable import BPEFormats
 @testable import BPETraining
@@ -17,8 +17,6 @@ import Testing
             Issue.record("CS336 fixture missing at \(mergesPath); set BPE_FIXTURES to the fixtures folder")
             return
         }
-        let output = try TemporaryDirectory()
-        defer { output.remove() }
         for threads in [1, 2] {
             for shardBytes in [1 << 20, 997] {
                 var configuration = TrainConfiguration(inputs: ["\(directory)/corpus.en"], vocabSize: 500)
@@ -26,7 +24,6 @@ import Testing
                 configuration.specialTokens = ["<|endoftext|>"]
                 configuration.threads = threads
                 configuration.shardBytes = shardBytes
-                configuration.output = "\(output.path)/cs336"
                 configuration.parallelMergeMinimumWords = shardBytes == 997 ? 1 : 4096
                 let vocabulary = try Training.learn(configuration).vocabulary
                 let ours = vocabulary.mergedPairs.map { "\(GPT2ByteAlphabet.encode($0.0)) \(GPT2ByteAlphabet.encode($0.1))" }
@@ -45,12 +42,9 @@ import Testing
             Issue.record("CS336 vocabulary fixture missing in \(directory)")
             return
         }
-        let output = try TemporaryDirectory()
-        defer { output.remove() }
         var configuration = TrainConfiguration(inputs: ["\(directory)/corpus.en"], vocabSize: 500)
         configuration.pattern = "gpt2"
         configuration.specialTokens = ["<|endoftext|>"]
-        configuration.output = "\(output.path)/cs336"
         let vocabulary = try Training.learn(configuration).vocabulary
         var ours = Set(vocabulary.tokens.map { GPT2ByteAlphabet.encode($0) })
         ours.insert("<|endoftext|>")

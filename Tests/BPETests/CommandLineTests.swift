@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import BPECore
+@_spi(Plumbing) @testable import BPECore
 @testable import BPEEncoding
 @testable import BPEFormats
 @testable import BPETraining
@@ -8,9 +8,8 @@ import Testing
 /// SPEC §1 and §7 as seen from the shell: exit codes, one-line errors, and never an output
 /// file left behind by a failed run.
 @Suite struct CommandLineTests {
-    /// Runs `bpe train ARGS` in a fresh directory holding `good.txt` and `bad.txt`; checks the
-    /// exit code, and for code 1 that stderr is one `error:` line containing `message`; then
-    /// checks that nothing but the inputs is left in the directory.
+    /// Runs `bpe train ARGS` in a fresh directory holding `good.txt` and `bad.txt` (see the
+    /// shared `expectFailure`).
     func expectFailure(
         _ arguments: [String], status: Int32, message: String? = nil,
         sourceLocation: SourceLocation = #_sourceLocation
@@ -19,14 +18,8 @@ import Testing
         defer { directory.remove() }
         try directory.write(Array("hello world, hello there. hello again!\n".utf8), to: "good.txt")
         try directory.write([0x68, 0x69, 0x20, 0x61, 0x62, 0xC3, 0x28, 0x0A], to: "bad.txt")
-        let result = try BPECommandRunner.run(["train"] + arguments, in: directory.path)
-        #expect(result.status == status, "\(result.standardError)", sourceLocation: sourceLocation)
-        if status == 1 {
-            let text = result.standardError.trimmingCharacters(in: .newlines)
-            #expect(text.hasPrefix("error: "), "\(text)", sourceLocation: sourceLocation)
-            #expect(!text.contains("\n"), "not one line: \(text)", sourceLocation: sourceLocation)
-            if let message { #expect(text.contains(message), "\(text)", sourceLocation: sourceLocation) }
-        }
+        try BPETests.expectFailure(["train"] + arguments, status: status, message: message, in: directory,
+                                   sourceLocation: sourceLocation)
         #expect(directory.contents() == ["bad.txt", "good.txt"], sourceLocation: sourceLocation)
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import BPECore
+@_spi(Plumbing) @testable import BPECore
 @testable import BPEEncoding
 @testable import BPEFormats
 @testable import BPETraining
@@ -82,20 +82,6 @@ import Testing
         #expect(fromStdin.status == 0 && fromStdin.standardOutput == fromFile.standardOutput)
     }
 
-    /// Runs a command that must fail with status 1, one `error:` line containing `message`,
-    /// and leave no file besides those present before.
-    func expectFailure(
-        _ arguments: [String], message: String, in directory: TemporaryDirectory,
-        sourceLocation: SourceLocation = #_sourceLocation
-    ) throws {
-        let before = directory.contents()
-        let result = try BPECommandRunner.run(arguments, in: directory.path)
-        let text = result.standardError.trimmingCharacters(in: .newlines)
-        #expect(result.status == 1, "\(text)", sourceLocation: sourceLocation)
-        #expect(text.hasPrefix("error: ") && !text.contains("\n"), "\(text)", sourceLocation: sourceLocation)
-        #expect(text.contains(message), "\(text)", sourceLocation: sourceLocation)
-        #expect(directory.contents() == before, sourceLocation: sourceLocation)
-    }
 
     @Test func badInputsAreOneLineErrors() throws {
         let directory = try Self.prepared()

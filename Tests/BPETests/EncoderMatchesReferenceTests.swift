@@ -1,5 +1,5 @@
 import Testing
-@testable import BPECore
+@_spi(Plumbing) @testable import BPECore
 @testable import BPEEncoding
 @testable import BPEFormats
 @testable import BPETraining

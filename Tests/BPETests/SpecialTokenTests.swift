@@ -1,5 +1,5 @@
 import Testing
-@testable import BPECore
+@_spi(Plumbing) @testable import BPECore
 @testable import BPEEncoding
 @testable import BPEFormats
 @testable import BPETraining
@@ -31,7 +31,6 @@ import Testing
         var configuration = TrainConfiguration(inputs: [input], vocabSize: 257)
         configuration.specialTokens = ["<|endoftext|>"]
         configuration.threads = threads
-        configuration.output = "\(directory.path)/out"
         let outcome = try Training.learn(configuration)
         #expect(outcome.corpus.specialTokenOccurrences == 2)
         // The run of "a", 200 × " word", "tail": no word holds a piece of a special token.

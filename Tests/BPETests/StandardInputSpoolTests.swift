@@ -1,7 +1,7 @@
 import Foundation
 import SystemPackage
 import Testing
-@testable import BPECore
+@_spi(Plumbing) @testable import BPECore
 @testable import BPEEncoding
 @testable import BPEFormats
 @testable import BPETraining

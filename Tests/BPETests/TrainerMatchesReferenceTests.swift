@@ -1,5 +1,5 @@
 import Testing
-@testable import BPECore
+@_spi(Plumbing) @testable import BPECore
 @testable import BPEEncoding
 @testable import BPEFormats
 @testable import BPETraining
@@ -37,7 +37,6 @@ import Testing
                 configuration.maxTokenLength = maxTokenLength
                 configuration.threads = threads
                 configuration.shardBytes = shardBytes
-                configuration.output = "\(directory.path)/out"
                 // Odd shard sizes also apply every merge in parallel (when threads > 1).
                 configuration.parallelMergeMinimumWords = shardBytes % 2 == 1 ? 1 : 4096
                 let outcome = try Training.learn(configuration)
@@ -64,6 +63,7 @@ import Testing
             let plan = WorkPlan(files: [file], specialTokens: SpecialTokenScanner([]), shardBytes: shardBytes, threads: 2)
             let tables = try ParallelWordCounter.count(files: [file], plan: plan, pattern: compiled, threads: 2)
             for table in tables.dropFirst() { tables[0].merge(table) }
+            tables[0]._checkInvariants()
             var counted: [[UInt8]: Int] = [:]
             tables[0].forEach { word, count in counted[Array(word)] = Int(count) }
             #expect(counted == expected, "shard \(shardBytes)")
@@ -81,7 +81,6 @@ import Testing
         var configuration = TrainConfiguration(inputs: [input], vocabSize: 256 + 5)
         configuration.pattern = #"[a-z]+"#
         configuration.minFrequency = 1
-        configuration.output = "\(directory.path)/out"
         #expect(try Training.learn(configuration).vocabulary.merges == expected)
     }
 }

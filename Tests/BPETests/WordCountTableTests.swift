@@ -1,5 +1,5 @@
 import Testing
-@testable import BPECore
+@_spi(Plumbing) @testable import BPECore
 @testable import BPEEncoding
 @testable import BPEFormats
 @testable import BPETraining
@@ -36,7 +36,9 @@ import Testing
                 tables[step % 2].add($0.baseAddress!, length: length, delta: delta, readableEnd: $0.baseAddress! + $0.count)
             }
         }
+        for table in tables { table._checkInvariants() }
         tables[0].merge(tables[1])
+        tables[0]._checkInvariants()
         var seen: [[UInt8]: Int64] = [:]
         tables[0].forEach { word, count in seen[Array(word)] = count }
         #expect(seen == expected.filter { $0.value != 0 })

@@ -30,13 +30,9 @@ func configuration(threads: Int) -> TrainConfiguration {
     return configuration
 }
 
-/// Word counts of the corpus, split once, for the table and merge kernels.
-func wordCounts(threads: Int = 2) -> [WordCountTable] {
-    let files = [try! CorpusFile.open(corpusPath)]
-    let plan = WorkPlan(files: files, specialTokens: SpecialTokenScanner(["<|endoftext|>"]),
-                        shardBytes: 1 << 20, threads: threads)
-    let pattern = try! CompiledPattern(SplitPattern.gpt4.regex)
-    return try! ParallelWordCounter.count(files: files, plan: plan, pattern: pattern, threads: threads)
+/// Word counts of the corpus, split once, one table per worker, for the table and merge kernels.
+func wordCounts(threads: Int = 2) -> [WordCounts] {
+    try! Training.countWords(configuration(threads: threads))
 }
 
 /// The vocabulary the encode kernels use: $BPE_BENCH_VOCAB if set (any `--vocab` file; a bare
@@ -48,14 +44,11 @@ let encodeTokenizer: Tokenizer = {
         return try! Tokenizer.load(path: path, pattern: environment["BPE_BENCH_PATTERN"])
     }
     let tables = wordCounts()
-    for table in tables.dropFirst() { tables[0].merge(table) }
-    var learner = MergeLearner(wordCounts: tables[0], threads: 2)
+    for table in tables.dropFirst() { tables[0].add(contentsOf: table) }
+    let learner = MergeLearner(wordCounts: tables[0], threads: 2)
     learner.countInitialPairs()
     learner.learn(mergeCount: 5000)
-    let vocabulary = learner.vocabulary()
-    return try! Tokenizer(
-        pattern: SplitPattern.gpt4.name, tokens: vocabulary.tokens.enumerated().map { ($0.element, $0.offset) },
-        specialTokens: [])
+    return try! Tokenizer(vocabulary: learner.vocabulary(), pattern: SplitPattern.gpt4.name)
 }()
 
 let benchmarks: @Sendable () -> Void = {
@@ -81,7 +74,7 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations {
             let tables = wordCounts()
             benchmark.startMeasurement()
-            for table in tables.dropFirst() { tables[0].merge(table) }
+            for table in tables.dropFirst() { tables[0].add(contentsOf: table) }
             benchmark.stopMeasurement()
             blackHole(tables)
         }
@@ -89,10 +82,10 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark("initial pair counting", configuration: bytesConfiguration) { benchmark in
         let tables = wordCounts()
-        for table in tables.dropFirst() { tables[0].merge(table) }
+        for table in tables.dropFirst() { tables[0].add(contentsOf: table) }
         for _ in benchmark.scaledIterations {
             benchmark.startMeasurement()
-            var learner = MergeLearner(wordCounts: tables[0])
+            let learner = MergeLearner(wordCounts: tables[0])
             learner.countInitialPairs()
             benchmark.stopMeasurement()
             blackHole(learner)
@@ -102,9 +95,9 @@ let benchmarks: @Sendable () -> Void = {
     for threads in [1, 2] {
         Benchmark("merge loop, 5000 merges, \(threads) thread(s)", configuration: bytesConfiguration) { benchmark in
             let tables = wordCounts()
-            for table in tables.dropFirst() { tables[0].merge(table) }
+            for table in tables.dropFirst() { tables[0].add(contentsOf: table) }
             for _ in benchmark.scaledIterations {
-                var learner = MergeLearner(wordCounts: tables[0], threads: threads)
+                let learner = MergeLearner(wordCounts: tables[0], threads: threads)
                 learner.countInitialPairs()
                 benchmark.startMeasurement()
                 learner.learn(mergeCount: 5000)

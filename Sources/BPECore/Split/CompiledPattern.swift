@@ -5,15 +5,15 @@ import CPCRE2
 /// each thread matches through its own `PatternMatcher`.
 ///
 /// `@unchecked Sendable` is sound: PCRE2 documents compiled code as shareable between threads.
-package final class CompiledPattern: @unchecked Sendable {
+@_spi(Plumbing) public final class CompiledPattern: @unchecked Sendable {
     /// The regex source as given.
-    package let source: String
-    let code: OpaquePointer
+    public let source: String
+    @usableFromInline let code: OpaquePointer
     /// Whether `pcre2_jit_compile` succeeded, so `pcre2_jit_match` may be used.
-    package let usesJIT: Bool
+    public let usesJIT: Bool
 
     /// Compiles `source`; a pattern PCRE2 rejects is an error naming PCRE2's message and offset.
-    package init(_ source: String) throws(PatternError) {
+    public init(_ source: String) throws(PatternError) {
         self.source = source
         var errorCode: Int32 = 0
         var errorOffset: Int = 0
@@ -33,7 +33,7 @@ package final class CompiledPattern: @unchecked Sendable {
     deinit { pcre2_code_free_8(code) }
 
     /// PCRE2's text for an error code.
-    package static func message(for errorCode: Int32) -> String {
+    public static func message(for errorCode: Int32) -> String {
         var buffer = [UInt8](repeating: 0, count: 256)
         let length = buffer.withUnsafeMutableBufferPointer {
             pcre2_get_error_message_8(errorCode, $0.baseAddress, $0.count)

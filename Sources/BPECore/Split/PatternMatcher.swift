@@ -2,14 +2,14 @@ import CPCRE2
 
 /// One thread's matching state for a `CompiledPattern`: match data and a JIT stack.
 /// Not shareable: create one per worker.
-package final class PatternMatcher {
-    package let pattern: CompiledPattern
-    private let matchData: OpaquePointer
-    private let matchContext: OpaquePointer?
+@_spi(Plumbing) public final class PatternMatcher {
+    public let pattern: CompiledPattern
+    @usableFromInline let matchData: OpaquePointer
+    @usableFromInline let matchContext: OpaquePointer?
     private let jitStack: OpaquePointer?
-    private let ovector: UnsafeMutablePointer<Int>
+    @usableFromInline let ovector: UnsafeMutablePointer<Int>
 
-    package init(_ pattern: CompiledPattern) {
+    public init(_ pattern: CompiledPattern) {
         self.pattern = pattern
         matchData = pcre2_match_data_create_from_pattern_8(pattern.code, nil)
         ovector = pcre2_get_ovector_pointer_8(matchData)
@@ -35,21 +35,20 @@ package final class PatternMatcher {
     /// at `offset` is accepted (the retry after an empty match, as Perl and Python do).
     ///
     /// `subject` must be valid UTF-8 and `offset` a character boundary: nothing is re-checked.
-    package func match(
+    ///
+    /// Inlinable: the split calls it once per word from other modules, and the JIT path is a
+    /// few instructions around the call into PCRE2.
+    @inlinable @inline(__always)
+    public func match(
         in subject: UnsafeBufferPointer<UInt8>, from offset: Int, nonEmptyAnchored: Bool = false
     ) throws(PatternError) -> Range<Int>? {
-        // A zero-length buffer may have no base address; PCRE2 needs a pointer anyway.
-        let base = subject.baseAddress ?? UnsafePointer(bitPattern: 1)!
         let rc: Int32
-        if nonEmptyAnchored {
-            // JIT does not support PCRE2_ANCHORED at match time; the interpreter does.
-            rc = pcre2_match_8(
-                pattern.code, base, subject.count, offset,
-                PCRE2_ANCHORED | PCRE2_NOTEMPTY_ATSTART | PCRE2_NO_UTF_CHECK, matchData, matchContext)
-        } else if pattern.usesJIT {
+        if !nonEmptyAnchored && pattern.usesJIT {
+            // A zero-length buffer may have no base address; PCRE2 needs a pointer anyway.
+            let base = subject.baseAddress ?? UnsafePointer(bitPattern: 1)!
             rc = pcre2_jit_match_8(pattern.code, base, subject.count, offset, 0, matchData, matchContext)
         } else {
-            rc = pcre2_match_8(pattern.code, base, subject.count, offset, PCRE2_NO_UTF_CHECK, matchData, matchContext)
+            rc = interpretedMatch(in: subject, from: offset, nonEmptyAnchored: nonEmptyAnchored)
         }
         if rc == PCRE2_ERROR_NOMATCH { return nil }
         if rc < 0 { throw .matchFailed(message: CompiledPattern.message(for: rc)) }
@@ -57,5 +56,14 @@ package final class PatternMatcher {
         let end = ovector[1]
         // A \K inside a lookahead can report end < start; treat such a match as empty.
         return start..<max(start, end)
+    }
+
+    /// `pcre2_match` (the interpreter): the retry after an empty match, which JIT cannot
+    /// anchor, and patterns JIT could not compile. Returns PCRE2's result code.
+    @usableFromInline
+    func interpretedMatch(in subject: UnsafeBufferPointer<UInt8>, from offset: Int, nonEmptyAnchored: Bool) -> Int32 {
+        let base = subject.baseAddress ?? UnsafePointer(bitPattern: 1)!
+        let options = nonEmptyAnchored ? PCRE2_ANCHORED | PCRE2_NOTEMPTY_ATSTART | PCRE2_NO_UTF_CHECK : PCRE2_NO_UTF_CHECK
+        return pcre2_match_8(pattern.code, base, subject.count, offset, options, matchData, matchContext)
     }
 }

@@ -21,7 +21,7 @@
 /// the previous segment*. The segment before meets that word as the first of S(end): if it
 /// is their common word, it owns it (and hands off at the word after it); if not, it does not
 /// supersede it. The sums are unchanged.
-package protocol SegmentWalkVisitor {
+@_spi(Plumbing) public protocol SegmentWalkVisitor {
     /// A word of the segment's own (empty matches included), in text order.
     mutating func own(_ word: Range<Int>)
     /// The segment's first word, which crosses its end and is left to the segment before.
@@ -33,14 +33,18 @@ package protocol SegmentWalkVisitor {
     mutating func handOff(at word: Range<Int>?)
 }
 
-package enum SegmentWalk {
+/// Public only to swift-bpe's own modules (`@_spi(Plumbing)`): it must be inlined into its
+/// callers in other modules, and `package` declarations are not.
+@_spi(Plumbing) public enum SegmentWalk {
     /// Walks segment `start..<end` of `piece` (offsets relative to the piece), reporting every
     /// word to `visitor`. `nextEnd` is the end of the following segment of the piece (the
     /// piece's length if none).
     /// - Complexity: one PCRE2 match per word of the segment, plus the words walked past its
     ///   end (a word or two, usually).
-    @inlinable
-    package static func walk<Visitor: SegmentWalkVisitor>(
+    /// Always inlined into its two callers, so that each is specialized for its visitor
+    /// (the visitor's calls are per word).
+    @inlinable @inline(__always)
+    public static func walk<Visitor: SegmentWalkVisitor>(
         piece: UnsafeBufferPointer<UInt8>, start: Int, end: Int, nextEnd: Int,
         matcher: PatternMatcher, visitor: inout Visitor
     ) throws(PatternError) {
@@ -92,13 +96,13 @@ package enum SegmentWalk {
 
     /// Whether `word` starts before `end` and runs past it.
     @inlinable @inline(__always)
-    package static func crosses(_ word: Range<Int>, _ end: Int) -> Bool {
+    public static func crosses(_ word: Range<Int>, _ end: Int) -> Bool {
         word.lowerBound < end && word.upperBound > end
     }
 
     /// Whether word `a` comes before word `b` in a findall sequence holding both.
     @inlinable @inline(__always)
-    package static func precedes(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
+    public static func precedes(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
         a.lowerBound < b.lowerBound || (a.lowerBound == b.lowerBound && a.upperBound < b.upperBound)
     }
 }

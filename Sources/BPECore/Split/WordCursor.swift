@@ -4,14 +4,14 @@
 ///
 /// The state after a match depends only on that match's range, so two cursors that produce
 /// the same match produce the same words from then on. `SegmentWalk` relies on this.
-package struct WordCursor {
+@_spi(Plumbing) public struct WordCursor {
     @usableFromInline let subject: UnsafeBufferPointer<UInt8>
     @usableFromInline var position: Int
     @usableFromInline var lastWasEmpty = false
 
     /// A cursor whose first search starts at `start` (a character boundary of `subject`).
     @inlinable
-    package init(subject: UnsafeBufferPointer<UInt8>, start: Int) {
+    public init(subject: UnsafeBufferPointer<UInt8>, start: Int) {
         self.subject = subject
         self.position = start
     }
@@ -19,7 +19,7 @@ package struct WordCursor {
     /// The next word, or `nil` at the end of the piece.
     /// - Complexity: one PCRE2 match (two after an empty match).
     @inlinable @inline(__always)
-    package mutating func next(_ matcher: PatternMatcher) throws(PatternError) -> Range<Int>? {
+    public mutating func next(_ matcher: PatternMatcher) throws(PatternError) -> Range<Int>? {
         while true {
             if lastWasEmpty {
                 if position >= subject.count { return nil }

@@ -3,6 +3,8 @@
 public typealias TokenID = UInt32
 
 extension TokenID {
-    /// "No such token": larger than every real id, so it never wins a minimum.
-    package static let none = TokenID.max
+    /// "No such token": larger than every real id, so it never wins a minimum. Inlinable (a
+    /// constant, not a global) because the encoders compare with it in their inner loops.
+    @_spi(Plumbing) @inlinable
+    public static var none: TokenID { .max }
 }

@@ -1,4 +1,4 @@
-import BPECore
+@_spi(Plumbing) import BPECore
 import BPEFormats
 
 /// Everything that can go wrong loading a vocabulary, encoding, decoding or evaluating.

@@ -1,4 +1,4 @@
-import BPECore
+@_spi(Plumbing) import BPECore
 
 /// How an encode (or eval) run reads its inputs and spreads the work.
 public struct EncodeSettings: Sendable {

@@ -1,4 +1,4 @@
-import BPECore
+@_spi(Plumbing) import BPECore
 
 /// Joins encoded units, in order, into the ids of the whole inputs.
 ///

@@ -1,4 +1,4 @@
-import BPECore
+@_spi(Plumbing) import BPECore
 
 /// The ids of one work unit, with what is needed to join it exactly to its neighbours.
 ///

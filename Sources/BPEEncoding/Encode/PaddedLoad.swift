@@ -1,4 +1,4 @@
-import BPECore
+@_spi(Plumbing) import BPECore
 
 /// Reads up to eight bytes as one little-endian machine word, zero-padded, touching only
 /// those bytes (so it is safe at the very end of a buffer) and without a `memcpy` call.

@@ -1,4 +1,4 @@
-import BPECore
+@_spi(Plumbing) import BPECore
 import CPrefetch
 import Glibc
 
@@ -182,8 +182,6 @@ final class RankTable: @unchecked Sendable {
     @inline(__always)
     private static func hash(_ bytes: UnsafePointer<UInt8>, _ length: Int, prefix: UInt64) -> Int {
         if length > 8 { return Int(truncatingIfNeeded: ByteHash.hash(bytes, count: length)) }
-        var h = (prefix ^ UInt64(truncatingIfNeeded: length) &* 0x9E37_79B9_7F4A_7C15) &* 0xFF51_AFD7_ED55_8CCD
-        h ^= h >> 32
-        return Int(truncatingIfNeeded: h)
+        return Int(truncatingIfNeeded: ByteHash.hash(words: prefix, length: length))
     }
 }

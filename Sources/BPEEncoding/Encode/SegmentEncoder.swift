@@ -1,4 +1,4 @@
-import BPECore
+@_spi(Plumbing) import BPECore
 
 /// Encodes one segment's words as `SegmentWalk` reports them: the words the segment owns
 /// are encoded in order; a first word left to the segment before and, for a segment that
@@ -13,6 +13,12 @@ import BPECore
 /// or in the FIFO, in order; `finish()` drains it.
 struct SegmentEncoder: SegmentWalkVisitor {
     private let encoder: UnitEncoder
+    private let ranks: RankTable
+    private let cache: WordCache
+    /// The FIFO's storage, owned by `encoder`.
+    private let queuedWords: UnsafeMutablePointer<Range<Int>>
+    private let queuedProbes: UnsafeMutablePointer<RankTable.Probe?>
+    private let queuedKeys: UnsafeMutablePointer<WordCache.Key?>
     /// Where the piece's bytes start.
     private let base: UnsafePointer<UInt8>
     /// The piece, in file offsets.
@@ -25,6 +31,11 @@ struct SegmentEncoder: SegmentWalkVisitor {
 
     init(encoder: UnitEncoder, base: UnsafePointer<UInt8>, piece: Range<Int>, recordsLeft: Int?, result: EncodedUnit) {
         self.encoder = encoder
+        ranks = encoder.ranks
+        cache = encoder.cache
+        queuedWords = encoder.queuedWords
+        queuedProbes = encoder.queuedProbes
+        queuedKeys = encoder.queuedKeys
         self.base = base
         self.piece = piece
         self.recordsLeft = recordsLeft
@@ -33,28 +44,27 @@ struct SegmentEncoder: SegmentWalkVisitor {
 
     @inline(__always)
     mutating func own(_ word: Range<Int>) {
-        let ranks = encoder.ranks
         let capacity = UnitEncoder.queueCapacity
         let probe: RankTable.Probe? = word.isEmpty ? nil : ranks.probe(base + word.lowerBound, word.count)
         if let probe { ranks.prefetchFilter(probe) }
         if queued >= capacity / 2 {
             let middle = (head + queued - capacity / 2) & (capacity - 1)
-            if let waiting = encoder.queuedProbes[middle] {
+            if let waiting = queuedProbes[middle] {
                 if ranks.mayContain(waiting) {
                     ranks.prefetch(waiting)
-                } else if encoder.queuedWords[middle].count <= WordCache.maximumWordLength {
-                    let waitingWord = encoder.queuedWords[middle]
-                    let waitingKey = encoder.cache.key(base + waitingWord.lowerBound, length: waitingWord.count)
-                    encoder.cache.prefetch(waitingKey)
-                    encoder.queuedKeys[middle] = waitingKey
+                } else if queuedWords[middle].count <= WordCache.maximumWordLength {
+                    let waitingWord = queuedWords[middle]
+                    let waitingKey = cache.key(base + waitingWord.lowerBound, length: waitingWord.count)
+                    cache.prefetch(waitingKey)
+                    queuedKeys[middle] = waitingKey
                 }
             }
         }
         if queued == capacity { emitOldest() }
         let tail = (head + queued) & (capacity - 1)
-        encoder.queuedWords[tail] = word
-        encoder.queuedProbes[tail] = probe
-        encoder.queuedKeys[tail] = nil  // set half-way through if the word is a sure non-token
+        queuedWords[tail] = word
+        queuedProbes[tail] = probe
+        queuedKeys[tail] = nil  // set half-way through if the word is a sure non-token
         queued += 1
     }
 
@@ -78,10 +88,10 @@ struct SegmentEncoder: SegmentWalkVisitor {
 
     @inline(__always)
     private mutating func emitOldest() {
-        let word = encoder.queuedWords[head]
-        if let probe = encoder.queuedProbes[head] {
+        let word = queuedWords[head]
+        if let probe = queuedProbes[head] {
             encoder.encodeWord(
-                base + word.lowerBound, length: word.count, probe: probe, key: encoder.queuedKeys[head],
+                base + word.lowerBound, length: word.count, probe: probe, key: queuedKeys[head],
                 into: &result.ids)
             result.words += 1
         }

@@ -1,4 +1,4 @@
-import BPECore
+@_spi(Plumbing) import BPECore
 
 /// Which special tokens text may contain, with tiktoken's semantics (`allowed_special`,
 /// `disallowed_special="all"`): an allowed token encodes to its single id; any other special

@@ -1,4 +1,4 @@
-import BPECore
+@_spi(Plumbing) import BPECore
 
 extension Tokenizer {
     /// The bytes of `ids`, concatenated (special tokens as their text). The bytes need not be

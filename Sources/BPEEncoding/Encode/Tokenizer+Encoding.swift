@@ -1,4 +1,4 @@
-import BPECore
+@_spi(Plumbing) import BPECore
 
 extension Tokenizer {
     /// Encodes the inputs at `paths` on `settings.threads` workers and hands the ids to

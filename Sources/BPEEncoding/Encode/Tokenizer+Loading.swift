@@ -1,4 +1,4 @@
-import BPECore
+@_spi(Plumbing) import BPECore
 import BPEFormats
 
 extension Tokenizer {

@@ -1,4 +1,4 @@
-import BPECore
+@_spi(Plumbing) import BPECore
 
 extension Tokenizer {
     /// The ids of `text`, on the calling thread, with tiktoken's special-token semantics

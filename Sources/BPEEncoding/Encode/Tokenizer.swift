@@ -1,4 +1,4 @@
-import BPECore
+@_spi(Plumbing) import BPECore
 import BPEFormats
 
 /// A vocabulary ready to encode and decode: the split pattern, the rank of every mergeable

@@ -1,4 +1,4 @@
-import BPECore
+@_spi(Plumbing) import BPECore
 
 /// Encoding one word: the lookup every word of the text goes through.
 extension UnitEncoder {

@@ -1,4 +1,4 @@
-import BPECore
+@_spi(Plumbing) import BPECore
 
 /// One worker's encoder: its own PCRE2 matcher and merge scratch, reading the shared
 /// `Tokenizer`. Encodes work units (byte ranges of an input) into `EncodedUnit`s.

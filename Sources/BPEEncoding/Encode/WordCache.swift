@@ -1,4 +1,4 @@
-import BPECore
+@_spi(Plumbing) import BPECore
 
 import CPrefetch
 
@@ -48,10 +48,7 @@ final class WordCache {
             paddedLoad(bytes, count: min(length, 8)),
             length > 8 ? paddedLoad(bytes + 8, count: min(length - 8, 8)) : 0,
             length > 16 ? paddedLoad(bytes + 16, count: length - 16) : 0)
-        var h = (word.0 &* 0x9E37_79B9_7F4A_7C15) ^ (word.1 &* 0xC2B2_AE3D_27D4_EB4F) ^ (word.2 &* 0x1656_67B1_9E37_79F9)
-        h ^= UInt64(truncatingIfNeeded: length)
-        h = (h ^ (h >> 31)) &* 0xBF58_476D_1CE4_E5B9
-        h ^= h >> 29
+        let h = ByteHash.hash(words: word.0, word.1, word.2, length: length)
         return Key(word: word, length: length, slot: Int(truncatingIfNeeded: h) & mask)
     }
 

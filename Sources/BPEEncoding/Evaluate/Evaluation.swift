@@ -1,5 +1,5 @@
 import BPEFormats
-import BPECore
+@_spi(Plumbing) import BPECore
 
 /// How well one vocabulary compresses some text: what `bpe eval` prints per vocabulary.
 public struct Evaluation: Sendable {

@@ -1,4 +1,4 @@
-import BPECore
+@_spi(Plumbing) import BPECore
 
 /// How token ids are written by `bpe encode` and read by `bpe decode`.
 package enum IDFormat: String, Sendable, CaseIterable {

@@ -1,4 +1,4 @@
-import BPECore
+@_spi(Plumbing) import BPECore
 
 /// Reads ids written by `IDWriter` (or by hand): decimal numbers separated by spaces,
 /// newlines, commas or brackets, or a flat binary array.

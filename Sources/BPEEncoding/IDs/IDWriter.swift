@@ -1,4 +1,4 @@
-import BPECore
+@_spi(Plumbing) import BPECore
 
 /// Writes ids in an `IDFormat` to an `OutputStream`, input after input.
 package struct IDWriter {

@@ -1,4 +1,4 @@
-import BPECore
+@_spi(Plumbing) import BPECore
 
 /// Counts a segment's words into a worker's sink as `SegmentWalk` reports them: +1 for each
 /// word the segment owns, −1 for each it supersedes, empty matches never (they are no words).

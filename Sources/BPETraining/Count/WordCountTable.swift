@@ -1,4 +1,4 @@
-import BPECore
+@_spi(Plumbing) import BPECore
 import CPrefetch
 import Glibc
 
@@ -148,12 +148,7 @@ package final class WordCountTable: @unchecked Sendable {
 
     @inline(__always)
     static func shortHash(_ first: UInt64, _ second: UInt64, length: Int) -> UInt64 {
-        var h = (first ^ UInt64(truncatingIfNeeded: length) &* 0x9E37_79B9_7F4A_7C15) &* 0xBF58_476D_1CE4_E5B9
-        h ^= (second &* 0x94D0_49BB_1331_11EB)
-        h ^= h >> 32
-        h = h &* 0xD6E8_FEB8_6659_FD93
-        h ^= h >> 29
-        return h
+        ByteHash.hash(words: first, second, length: length)
     }
 
     @inline(__always)

@@ -1,4 +1,4 @@
-import BPECore
+@_spi(Plumbing) import BPECore
 
 /// How often each word occurs, keyed by the word's bytes (never by `String`: two spellings of
 /// one text are two words). What the split+count phase produces and `MergeLearner` reads.

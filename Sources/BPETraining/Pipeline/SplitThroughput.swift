@@ -1,4 +1,4 @@
-import BPECore
+@_spi(Plumbing) import BPECore
 
 /// The split phase measured on its own: what `bpe split-throughput` reports, and how the
 /// benchmarks compare counting with the regex floor at the same thread count.

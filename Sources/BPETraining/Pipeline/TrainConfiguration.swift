@@ -1,4 +1,4 @@
-import BPECore
+@_spi(Plumbing) import BPECore
 import BPEFormats
 
 /// Every setting of one training run. `validate()` checks the values; `Training.run` also

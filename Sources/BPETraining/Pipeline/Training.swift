@@ -1,4 +1,4 @@
-import BPECore
+@_spi(Plumbing) import BPECore
 import BPEFormats
 
 /// Progress of a run, reported to the caller (the library itself never prints).

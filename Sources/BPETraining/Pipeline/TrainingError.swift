@@ -1,4 +1,4 @@
-import BPECore
+@_spi(Plumbing) import BPECore
 
 /// A setting of `TrainConfiguration`, as errors name it.
 public enum TrainingSetting: String, Sendable, CaseIterable {

@@ -1,4 +1,4 @@
-import BPECore
+@_spi(Plumbing) import BPECore
 
 /// Counts describing the corpus a run trained on.
 public struct CorpusStatistics: Sendable, Equatable {

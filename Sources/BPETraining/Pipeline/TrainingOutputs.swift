@@ -1,4 +1,4 @@
-import BPECore
+@_spi(Plumbing) import BPECore
 import BPEFormats
 
 /// The files of SPEC §6 for a finished run, written all or none (`AtomicFileSet`).

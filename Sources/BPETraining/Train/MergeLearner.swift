@@ -1,4 +1,4 @@
-import BPECore
+@_spi(Plumbing) import BPECore
 
 /// The merge phase as a public API: learns merges from word counts you already have (counted
 /// yourself, or by `Training.countWords`), without any corpus or file.

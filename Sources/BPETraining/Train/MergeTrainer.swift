@@ -1,4 +1,4 @@
-import BPECore
+@_spi(Plumbing) import BPECore
 import CPrefetch
 import HeapModule
 
@@ -26,6 +26,11 @@ struct MergeTrainer {
     /// tokens. A word's id is the offset of its record, so reading a word touches one place.
     var words: [UInt32] = []
     private(set) var wordTotal = 0
+    #if DEBUG
+    /// Where each word's record starts (records shrink in place as words merge, so they can
+    /// no longer be walked by length): for `_checkInvariants`, in debug builds only.
+    var recordStarts: [UInt32] = []
+    #endif
 
     // Live pairs, by dense id.
     var pairIDs = PairMap()
@@ -61,6 +66,9 @@ struct MergeTrainer {
         scratches = (0..<max(1, threads)).map { _ in MergeScratch() }
         wordCounts.forEach { word, count in
             guard count > 0, word.count >= 2 else { return }
+            #if DEBUG
+            recordStarts.append(UInt32(truncatingIfNeeded: words.count))
+            #endif
             words.append(UInt32(truncatingIfNeeded: count))
             words.append(UInt32(truncatingIfNeeded: count >> 32))
             words.append(UInt32(word.count))

@@ -1,3 +1,5 @@
+@_spi(Plumbing) import BPECore
+
 /// A hash map from a pair of token ids (packed in a `UInt64`) to a dense id, open addressing
 /// with linear probing and Fibonacci hashing; entries are never removed.
 /// Key and id share one 16-byte slot, so a lookup costs one cache line.
@@ -24,7 +26,7 @@ struct PairMap {
 
     @inline(__always)
     private func home(of key: UInt64) -> Int {
-        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+        ByteHash.fibonacci(key, shift: shift)
     }
 
     /// The id stored for `key`, or the result of `makeID()` stored as its id if absent.

@@ -1,4 +1,4 @@
-@testable import BPECore
+@_spi(Plumbing) @testable import BPECore
 @testable import BPEEncoding
 @testable import BPEFormats
 @testable import BPETraining

@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+import BPE
+
+/// The public API without the command line: training from documents in memory, a tokenizer
+/// from a trained vocabulary without files, errors in the library's own terms.
+@Suite struct LibraryAPITests {
+    @Test func trainingOnDocumentsEqualsTrainingOnTheSameFiles() throws {
+        var generator = CorpusGenerator(seed: 31)
+        let documents = (0..<4).map { _ in generator.text(.specialGlued, size: 700) }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let paths = try documents.enumerated().map { try directory.write(Array($0.element.utf8), to: "d\($0.offset).txt") }
+        var configuration = TrainConfiguration(inputs: paths, vocabSize: 256 + 150 + CorpusGenerator.specialTokens.count)
+        configuration.specialTokens = CorpusGenerator.specialTokens
+        configuration.shardBytes = 13
+        let fromFiles = try Training.learn(configuration)
+        let fromDocuments = try Training.learn(documents: documents, configuration: configuration)
+        #expect(fromDocuments.vocabulary == fromFiles.vocabulary)
+        #expect(fromDocuments.corpus == fromFiles.corpus)
+        #expect(directory.contents().count == paths.count, "learning writes nothing")
+    }
+
+    @Test func aTrainedVocabularyEncodesWithoutAFileRoundTrip() throws {
+        var generator = CorpusGenerator(seed: 32)
+        let text = generator.text(.multilingual, size: 3000)
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var configuration = TrainConfiguration(inputs: [try directory.write(Array(text.utf8), to: "t.txt")], vocabSize: 400)
+        configuration.output = "\(directory.path)/v"
+        let outcome = try Training.run(configuration)
+        let inMemory = try Tokenizer(vocabulary: outcome.vocabulary, pattern: configuration.pattern)
+        let loaded = try Tokenizer.load(path: "\(directory.path)/v.model")
+        let sample = generator.text(.multilingual, size: 500)
+        #expect(try inMemory.encode(sample) == loaded.encode(sample))
+        #expect(try inMemory.decode(inMemory.encode(sample)) == Array(sample.utf8))
+    }
+
+    @Test func libraryErrorsSpeakInAPITermsNotFlags() throws {
+        var configuration = TrainConfiguration(inputs: ["x"], vocabSize: 300)
+        configuration.threads = 0
+        #expect(throws: TrainingError.invalidSetting(.threads, value: "0", reason: "must be 1 or more")) {
+            try configuration.validate()
+        }
+        let errors: [any Error & CustomStringConvertible] = [
+            TrainingError.vocabularyTooSmall(vocabSize: 10, specialTokens: 1),
+            TrainingError.invalidSetting(.minFrequency, value: "-1", reason: "must be 0 or more"),
+            InputError.invalidUTF8(path: "a.txt", offset: 3),
+            EncodeError.disallowedSpecialToken(token: "<|x|>", path: "a.txt", offset: 0),
+            EncodeError.missingPattern(path: "a.tiktoken"),
+        ]
+        for error in errors { #expect(!error.description.contains("--"), "\(error.description)") }
+    }
+
+    /// The bug this guards against: a missing `encoder.json` was reported as "expected a JSON
+    /// object", because its read error was swallowed.
+    @Test func aMissingGPT2EncoderIsReportedAsMissing() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write(Array("#version: 0.2\n".utf8), to: "vocab.bpe")
+        #expect(throws: EncodeError.vocabulary(.cannotLoad(path: "\(directory.path)/encoder.json", reason: "no such file"))) {
+            try Tokenizer.load(path: "\(directory.path)/encoder.json", merges: "\(directory.path)/vocab.bpe")
+        }
+        try directory.write(Array("{\"a\": ".utf8), to: "broken.json")
+        #expect(throws: EncodeError.vocabulary(.cannotLoad(
+            path: "\(directory.path)/broken.json", reason: "expected a JSON object of token → integer id"))) {
+            try Tokenizer.load(path: "\(directory.path)/broken.json", merges: "\(directory.path)/vocab.bpe")
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Testing
+@_spi(Plumbing) @testable import BPECore
+@testable import BPETraining
+
+/// `MergeLearner`, the public merge phase: one learner is one state, and the trainer's
+/// invariants (`MergeTrainer._checkInvariants`) hold before and after every merge.
+@Suite struct MergeLearnerTests {
+    /// The reference split of generated text, as a dictionary and as `WordCounts`.
+    static func words(seed: UInt64, kind: CorpusGenerator.Kind) throws -> [[UInt8]: Int] {
+        var generator = CorpusGenerator(seed: seed)
+        let text = Array(generator.text(kind, size: 3000).utf8)
+        return try ReferenceTrainer.words(of: text, specialTokens: [], pattern: SplitPattern.gpt4.regex)
+    }
+
+    static func wordCounts(seed: UInt64, kind: CorpusGenerator.Kind = .multilingual) throws -> WordCounts {
+        let counts = WordCounts()
+        for (word, count) in try words(seed: seed, kind: kind) { counts.add(word, count: Int64(count)) }
+        return counts
+    }
+
+    /// The bug this guards against: `MergeLearner` was a struct holding class instances, so a
+    /// copy shared half its state and the two learned wrong merges.
+    @Test func aSecondReferenceIsTheSameLearnerNotAHalfSharedCopy() throws {
+        let counts = try Self.wordCounts(seed: 1)
+        let fresh = MergeLearner(wordCounts: counts, minFrequency: 1)
+        fresh.countInitialPairs()
+        fresh.learn(mergeCount: 60)
+
+        let learner = MergeLearner(wordCounts: counts, minFrequency: 1)
+        learner.countInitialPairs()
+        let other = learner
+        other.learn(mergeCount: 60)
+        learner.learn(mergeCount: 60)
+        #expect(learner.vocabulary() == fresh.vocabulary())
+        #expect(other.vocabulary() == fresh.vocabulary())
+    }
+
+    @Test func learningInStepsEqualsLearningAtOnce() throws {
+        let counts = try Self.wordCounts(seed: 2)
+        let once = MergeLearner(wordCounts: counts, minFrequency: 1)
+        once.countInitialPairs()
+        once.learn(mergeCount: 90)
+        let steps = MergeLearner(wordCounts: counts, minFrequency: 1)
+        steps.countInitialPairs()
+        for target in stride(from: 10, through: 90, by: 10) { steps.learn(mergeCount: target) }
+        #expect(steps.vocabulary() == once.vocabulary())
+        let reference = ReferenceTrainer.train(
+            words: try Self.words(seed: 2, kind: .multilingual), mergeCount: 90, minFrequency: 1)
+        #expect(once.vocabulary().merges == reference)
+    }
+
+    @Test(arguments: CorpusGenerator.Kind.allCases, [1, 2] as [Int])
+    func invariantsHoldAfterEveryMerge(kind: CorpusGenerator.Kind, threads: Int) throws {
+        let counts = try Self.wordCounts(seed: 5, kind: kind)
+        counts.table._checkInvariants()
+        // Every merge applied in parallel when there are two threads.
+        let learner = MergeLearner(
+            wordCounts: counts.table, minFrequency: 2, maxTokenLength: kind == .code ? 6 : nil, threads: threads,
+            parallelMinimumWords: threads == 2 ? 1 : 4096)
+        learner.countInitialPairs()
+        learner._checkInvariants()
+        for merges in 1...80 {
+            learner.learn(mergeCount: merges)
+            learner._checkInvariants()
+        }
+    }
+}
