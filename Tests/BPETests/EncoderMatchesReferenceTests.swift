@@ -8,10 +8,6 @@ import Testing
 /// encoder's ids at every thread count and shard size, with the join's re-encode path and
 /// the merger's heap path forced on, on every kind of generated text.
 @Suite struct EncoderMatchesReferenceTests {
-    static func trainedTokenizer(on text: [UInt8], pattern: String) throws -> Tokenizer {
-        try TrainedTokenizer.make(on: text, pattern: pattern)
-    }
-
     static func ranks(of tokenizer: Tokenizer) -> [[UInt8]: Int] {
         var ranks: [[UInt8]: Int] = [:]
         for id in 0..<TokenID(tokenizer.idLimit) where !tokenizer.isSpecial(id) {
@@ -25,7 +21,7 @@ import Testing
         var generator = CorpusGenerator(seed: seed &* 7919 &+ UInt64(CorpusGenerator.Kind.allCases.firstIndex(of: kind)!))
         let pattern = ["gpt4", "gpt2", "o200k"][(Int(seed) + (kind == .code ? 1 : 0)) % 3]
         // Trained on other text of the same kind, so some words are not tokens.
-        let tokenizer = try Self.trainedTokenizer(on: Array(generator.text(kind, size: 3000).utf8), pattern: pattern)
+        let tokenizer = try TrainedTokenizer.make(on: Array(generator.text(kind, size: 3000).utf8), pattern: pattern)
         let text = Array(generator.text(kind, size: 1500).utf8)
         let ranks = Self.ranks(of: tokenizer)
         let specials = Dictionary(uniqueKeysWithValues: tokenizer.specialTokens.map { ($0.token, Int($0.id)) })
@@ -54,7 +50,7 @@ import Testing
 
     @Test func heapMergerAgreesWithScanOnLongWords() throws {
         var generator = CorpusGenerator(seed: 99)
-        let tokenizer = try Self.trainedTokenizer(on: Array(generator.text(.longRuns, size: 4000).utf8), pattern: "gpt2")
+        let tokenizer = try TrainedTokenizer.make(on: Array(generator.text(.longRuns, size: 4000).utf8), pattern: "gpt2")
         for length in [2, 3, 17, 130, 400] {
             for unit in ["a", "ab", "aab", "é", " "] {
                 let word = Array(String(repeating: unit, count: length).utf8)
@@ -75,7 +71,7 @@ import Testing
         var generator = CorpusGenerator(seed: seed)
         var text = ""
         for kind in CorpusGenerator.Kind.allCases { text += generator.text(kind, size: 300) }
-        let tokenizer = try Self.trainedTokenizer(on: Array(generator.text(.multilingual, size: 2000).utf8), pattern: "gpt4")
+        let tokenizer = try TrainedTokenizer.make(on: Array(generator.text(.multilingual, size: 2000).utf8), pattern: "gpt4")
         var settings = EncodeSettings(threads: 2)
         settings.shardBytes = 7
         settings.specialTokens = seed % 2 == 0 ? .allowAll : .ordinary

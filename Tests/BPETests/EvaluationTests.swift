@@ -10,7 +10,7 @@ import Testing
     func figuresMatchTheEncodingAtEveryShardSize(threads: Int, shardBytes: Int) throws {
         var generator = CorpusGenerator(seed: 42)
         let training = Array(generator.text(.multilingual, size: 3000).utf8)
-        let tokenizer = try EncoderMatchesReferenceTests.trainedTokenizer(on: training, pattern: "gpt4")
+        let tokenizer = try TrainedTokenizer.make(on: training, pattern: "gpt4")
         var text = ""
         for kind in CorpusGenerator.Kind.allCases { text += generator.text(kind, size: 400) }
         let directory = try TemporaryDirectory()

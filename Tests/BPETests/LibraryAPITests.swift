@@ -67,4 +67,18 @@ import BPE
             try Tokenizer.load(path: "\(directory.path)/broken.json", merges: "\(directory.path)/vocab.bpe")
         }
     }
+
+    @Test func aSpecialTokenIDTooLargeForATokenIDIsAnError() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let lines = (0..<256).map { "\(Data([UInt8($0)]).base64EncodedString()) \($0)" }
+        let path = try directory.write(Array((lines.joined(separator: "\n") + "\n").utf8), to: "bytes.tiktoken")
+        #expect(throws: EncodeError.invalidSpecialToken(
+            request: "<x>=4294967296", reason: "the id is out of range (0 to 4294967294)")) {
+            try Tokenizer.load(path: path, pattern: "gpt2", specialTokens: ["<x>=4294967296"])
+        }
+        let tokenizer = try Tokenizer.load(path: path, pattern: "gpt2", specialTokens: ["<x>=300", "a=b"])
+        #expect(tokenizer.specialTokenID("<x>") == 300)
+        #expect(tokenizer.specialTokenID("a=b") == 301)
+    }
 }

@@ -9,7 +9,7 @@ import Testing
 /// shards and reading chunks cut them.
 @Suite struct SpecialTokenPolicyTests {
     static func tokenizer() throws -> Tokenizer {
-        try EncoderMatchesReferenceTests.trainedTokenizer(
+        try TrainedTokenizer.make(
             on: Array("the cat sat on the mat, don't you see? 1234 the end".utf8), pattern: "gpt4")
     }
 

@@ -97,6 +97,17 @@ package enum FileAccess {
         }
     }
 
+    /// A new file in `directory` that no name leads to (made by `mkstemp`, then unlinked at
+    /// once): its data lives while the descriptor (or a mapping of it) does, and nothing is
+    /// left behind whatever happens to the process.
+    package static func createUnnamed(in directory: String) throws(Errno) -> FileDescriptor {
+        var template = Array("\(directory)/bpe-XXXXXX".utf8CString)
+        let raw = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        if raw < 0 { throw Errno(rawValue: errno) }
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        return FileDescriptor(rawValue: raw)
+    }
+
     /// Removes `path`, ignoring failure (it is a temporary of ours, or already gone).
     package static func remove(_ path: String) {
         _ = unlink(path)

@@ -13,13 +13,11 @@ final class StandardInputSpool {
     init(reading path: String) throws(FileError) {
         directory = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
         self.path = path
-        var template = Array("\(directory)/bpe-stdin-XXXXXX".utf8CString)
-        let raw = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        if raw < 0 { throw Self.failure(path, directory, Errno(rawValue: errno)) }
-        // Unlinked at once: the data lives while the descriptor or the mapping does, and
-        // nothing is left behind, whatever happens to the process.
-        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-        fd = FileDescriptor(rawValue: raw)
+        do {
+            fd = try FileAccess.createUnnamed(in: directory)
+        } catch {
+            throw Self.failure(path, directory, error)
+        }
     }
 
     deinit { try? fd.close() }

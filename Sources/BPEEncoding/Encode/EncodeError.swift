@@ -27,11 +27,11 @@ public enum EncodeError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A policy names a special token the vocabulary does not have.
     case unknownSpecialToken(String)
     /// An id that names no token; `position` counts ids from 0 in that input.
-    case unknownID(id: Int, position: Int, path: String)
+    case unknownID(id: TokenID, position: Int, path: String)
     /// Text that is not a list of ids; `offset` is a byte offset.
     case malformedIDs(path: String, offset: Int, reason: String)
     /// An id format too narrow for the vocabulary's largest id.
-    case idsDoNotFit(format: String, largestID: Int)
+    case idsDoNotFit(format: String, largestID: TokenID)
 
     public var description: String {
         switch self {

@@ -10,7 +10,7 @@ extension Tokenizer {
         out.reserveCapacity(ids.count * 4)
         for (position, id) in ids.enumerated() {
             let known = try withBytes(of: Int(id)) { (bytes) throws(EncodeError) in out.append(contentsOf: bytes) }
-            if !known { throw .unknownID(id: Int(id), position: position, path: "<ids>") }
+            if !known { throw .unknownID(id: id, position: position, path: "<ids>") }
         }
         return out
     }
@@ -25,7 +25,7 @@ extension Tokenizer {
             let known = try withBytes(of: id) { (bytes) throws(EncodeError) in
                 do throws(FileError) { try output.write(raw: UnsafeRawBufferPointer(bytes)) } catch { throw .output(error) }
             }
-            if !known { throw .unknownID(id: id, position: position, path: path) }
+            if !known { throw .unknownID(id: TokenID(id), position: position, path: path) }
         }
     }
 }

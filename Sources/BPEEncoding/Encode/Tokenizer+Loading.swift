@@ -37,6 +37,9 @@ extension Tokenizer {
             if request.token.isEmpty {
                 throw .invalidSpecialToken(request: request.text, reason: "a special token cannot be empty")
             }
+            if request.idOutOfRange {
+                throw .invalidSpecialToken(request: request.text, reason: "the id is out of range (0 to \(TokenID.none - 1))")
+            }
             guard let id = request.id else { continue }
             if let existing = specials.first(where: { $0.token == request.token }) {
                 if existing.id != id {
@@ -68,17 +71,17 @@ extension Tokenizer {
         var text: String
         var token: String
         var id: TokenID?
+        /// `TOKEN=DIGITS` whose number is too large for an id.
+        var idOutOfRange = false
 
         init(parsing text: String) {
             self.text = text
-            if let equals = text.lastIndex(of: "="), equals != text.startIndex,
-               let id = TokenID(text[text.index(after: equals)...]), id != .none {
-                token = String(text[..<equals])
-                self.id = id
-            } else {
-                token = text
-                id = nil
-            }
+            token = text
+            guard let equals = text.lastIndex(of: "="), equals != text.startIndex else { return }
+            let digits = text[text.index(after: equals)...]
+            guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return }
+            token = String(text[..<equals])
+            if let id = TokenID(digits), id != .none { self.id = id } else { idOutOfRange = true }
         }
     }
 }

@@ -14,7 +14,7 @@ package enum IDFormat: String, Sendable, CaseIterable {
     /// Fails if some id of `tokenizer` does not fit the format.
     package func check(_ tokenizer: Tokenizer) throws(EncodeError) {
         if self == .u16 && tokenizer.idLimit > 1 << 16 {
-            throw .idsDoNotFit(format: rawValue, largestID: tokenizer.idLimit - 1)
+            throw .idsDoNotFit(format: rawValue, largestID: TokenID(tokenizer.idLimit - 1))
         }
     }
 }
