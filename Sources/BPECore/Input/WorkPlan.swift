@@ -1,5 +1,5 @@
 /// One unit of split+count work: a byte range of one input, cut without regard to words.
-/// `PieceSplitter` makes a cut anywhere give the same words as no cut.
+/// `SegmentWalk` makes a cut anywhere give the same words as no cut.
 package struct WorkUnit: Sendable, Equatable {
     package var file: Int
     /// The nominal range; `characterRange(in:)` moves both ends to character starts.

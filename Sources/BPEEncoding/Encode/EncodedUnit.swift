@@ -15,7 +15,7 @@ struct EncodedUnit {
         var end: Int
         var idEnd: Int
         /// Whether the word was encoded (and counted in `words`) here; a first word left to
-        /// the unit before (see `UnitEncoder.encodeSegment`) was not.
+        /// the unit before (see `SegmentWalk`, `SegmentEncoder`) was not.
         var counted = true
     }
 

@@ -1,6 +1,6 @@
 @_spi(Plumbing) import BPECore
 
-/// Writes ids in an `IDFormat` to an `OutputStream`, input after input.
+/// Writes ids in an `IDFormat` to an `OutputFile`, input after input.
 package struct IDWriter {
     package let format: IDFormat
     private let output: OutputFile
