@@ -31,7 +31,7 @@ package enum TiktokenFormat {
         var vocabulary = VocabularyFile(pattern: nil, tokens: tokens, specialTokens: [])
         let reportPath = String(path.dropLast(".tiktoken".count)) + ".train.json"
         if FileAccess.type(at: reportPath) != nil {
-            let report = try TrainReport.read(reportPath)
+            let report = try TrainReport.readVocabularyPart(reportPath)
             vocabulary.pattern = report.pattern
             for (token, id) in report.specialTokens.sorted(by: { $0.value < $1.value }) {
                 vocabulary.specialTokens.append((token, try VocabularyFile.id(id, path: reportPath, line: 0)))

@@ -131,11 +131,30 @@ package struct TrainReport: Codable, Equatable {
         return Array(data)
     }
 
-    /// Reads a `train.json`; what is missing or of the wrong type is named in the error.
-    package static func read(_ path: String) throws(FormatError) -> TrainReport {
+    /// What a vocabulary needs from a `train.json`: its pattern and special tokens (the
+    /// same keys as `TrainReport`). Read on its own, so a hand-written `train.json` that holds
+    /// only these two keys gives a bare `.tiktoken` its pattern too.
+    package struct VocabularyPart: Codable, Equatable {
+        package var pattern: String
+        package var specialTokens: [String: Int]
+
+        package init(pattern: String, specialTokens: [String: Int]) {
+            self.pattern = pattern
+            self.specialTokens = specialTokens
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case pattern
+            case specialTokens = "special_tokens"
+        }
+    }
+
+    /// Reads the pattern and special tokens of a `train.json`; what is missing or of the
+    /// wrong type is named in the error.
+    package static func readVocabularyPart(_ path: String) throws(FormatError) -> VocabularyPart {
         let data = Data(try VocabularyFile.contents(of: path))
         do {
-            return try JSONDecoder().decode(TrainReport.self, from: data)
+            return try JSONDecoder().decode(VocabularyPart.self, from: data)
         } catch let error as DecodingError {
             throw .cannotLoad(path: path, reason: "not a train.json: \(describe(error))")
         } catch {

@@ -56,6 +56,33 @@ import Testing
         #expect(directory.contents() == [])
     }
 
+    /// `train.json` is `Codable` both ways: what is written decodes to the same report, and
+    /// the part a vocabulary needs (pattern, special tokens) reads from a hand-written file.
+    @Test func trainReportReadsBackAsWritten() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let input = try directory.write(Array("low lower lowest low low".utf8), to: "in.txt")
+        var configuration = TrainConfiguration(inputs: [input], vocabSize: 262)
+        configuration.specialTokens = ["<|endoftext|>"]
+        configuration.maxTokenLength = 9
+        configuration.output = "\(directory.path)/tok"
+        _ = try Training.run(configuration)
+        let data = try #require(FileManager.default.contents(atPath: "\(directory.path)/tok.train.json"))
+        let report = try JSONDecoder().decode(TrainReport.self, from: data)
+        #expect(report.render() == Array(data))
+        #expect(report.settings.maxTokenLength == 9)
+        let part = try TrainReport.readVocabularyPart("\(directory.path)/tok.train.json")
+        #expect(part.pattern == report.pattern && part.specialTokens == report.specialTokens)
+
+        try directory.write(Array(#"{"pattern": "gpt2", "special_tokens": {"<s>": 300}}"#.utf8), to: "hand.train.json")
+        #expect(try TrainReport.readVocabularyPart("\(directory.path)/hand.train.json") ==
+                TrainReport.VocabularyPart(pattern: "gpt2", specialTokens: ["<s>": 300]))
+        try directory.write(Array(#"{"special_tokens": {}}"#.utf8), to: "bad.train.json")
+        #expect(throws: FormatError.cannotLoad(path: "\(directory.path)/bad.train.json", reason: "not a train.json: no 'pattern'")) {
+            try TrainReport.readVocabularyPart("\(directory.path)/bad.train.json")
+        }
+    }
+
     @Test func trainReportHasTheSpecKeys() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
