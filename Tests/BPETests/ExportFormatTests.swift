@@ -56,18 +56,23 @@ import Testing
         #expect(directory.contents() == [])
     }
 
+    /// Trains 6 merges on a tiny text into `directory/tok.*`; the outcome and `tok.train.json`.
+    static func trainReport(in directory: TemporaryDirectory, maxTokenLength: Int? = nil) throws -> (TrainingOutcome, Data) {
+        let input = try directory.write(Array("low lower lowest low low".utf8), to: "in.txt")
+        var configuration = TrainConfiguration(inputs: [input], vocabSize: 262)
+        configuration.specialTokens = ["<|endoftext|>"]
+        configuration.maxTokenLength = maxTokenLength
+        configuration.output = "\(directory.path)/tok"
+        let outcome = try Training.run(configuration)
+        return (outcome, try #require(FileManager.default.contents(atPath: "\(directory.path)/tok.train.json")))
+    }
+
     /// `train.json` is `Codable` both ways: what is written decodes to the same report, and
     /// the part a vocabulary needs (pattern, special tokens) reads from a hand-written file.
     @Test func trainReportReadsBackAsWritten() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let input = try directory.write(Array("low lower lowest low low".utf8), to: "in.txt")
-        var configuration = TrainConfiguration(inputs: [input], vocabSize: 262)
-        configuration.specialTokens = ["<|endoftext|>"]
-        configuration.maxTokenLength = 9
-        configuration.output = "\(directory.path)/tok"
-        _ = try Training.run(configuration)
-        let data = try #require(FileManager.default.contents(atPath: "\(directory.path)/tok.train.json"))
+        let (_, data) = try Self.trainReport(in: directory, maxTokenLength: 9)
         let report = try JSONDecoder().decode(TrainReport.self, from: data)
         #expect(report.render() == Array(data))
         #expect(report.settings.maxTokenLength == 9)
@@ -86,12 +91,7 @@ import Testing
     @Test func trainReportHasTheSpecKeys() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let input = try directory.write(Array("low lower lowest low low".utf8), to: "in.txt")
-        var configuration = TrainConfiguration(inputs: [input], vocabSize: 262)
-        configuration.specialTokens = ["<|endoftext|>"]
-        configuration.output = "\(directory.path)/tok"
-        let outcome = try Training.run(configuration)
-        let data = try #require(FileManager.default.contents(atPath: "\(directory.path)/tok.train.json"))
+        let (outcome, data) = try Self.trainReport(in: directory)
         let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         for key in ["pattern", "special_tokens", "settings", "corpus", "merges", "phases", "wall_seconds", "peak_rss_bytes"] {
             #expect(json[key] != nil, "\(key)")

@@ -18,16 +18,20 @@ import Testing
         return counts
     }
 
+    /// A learner of `counts` (minimum frequency 1) after `merges` merges.
+    static func learned(_ counts: WordCounts, merges: Int) -> MergeLearner {
+        let learner = MergeLearner(wordCounts: counts, minFrequency: 1)
+        learner.countInitialPairs()
+        learner.learn(mergeCount: merges)
+        return learner
+    }
+
     /// The bug this guards against: `MergeLearner` was a struct holding class instances, so a
     /// copy shared half its state and the two learned wrong merges.
     @Test func aSecondReferenceIsTheSameLearnerNotAHalfSharedCopy() throws {
         let counts = try Self.wordCounts(seed: 1)
-        let fresh = MergeLearner(wordCounts: counts, minFrequency: 1)
-        fresh.countInitialPairs()
-        fresh.learn(mergeCount: 60)
-
-        let learner = MergeLearner(wordCounts: counts, minFrequency: 1)
-        learner.countInitialPairs()
+        let fresh = Self.learned(counts, merges: 60)
+        let learner = Self.learned(counts, merges: 0)
         let other = learner
         other.learn(mergeCount: 60)
         learner.learn(mergeCount: 60)
@@ -37,11 +41,8 @@ import Testing
 
     @Test func learningInStepsEqualsLearningAtOnce() throws {
         let counts = try Self.wordCounts(seed: 2)
-        let once = MergeLearner(wordCounts: counts, minFrequency: 1)
-        once.countInitialPairs()
-        once.learn(mergeCount: 90)
-        let steps = MergeLearner(wordCounts: counts, minFrequency: 1)
-        steps.countInitialPairs()
+        let once = Self.learned(counts, merges: 90)
+        let steps = Self.learned(counts, merges: 0)
         for target in stride(from: 10, through: 90, by: 10) { steps.learn(mergeCount: target) }
         #expect(steps.vocabulary() == once.vocabulary())
         let reference = ReferenceTrainer.train(

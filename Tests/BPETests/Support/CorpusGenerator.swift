@@ -23,6 +23,14 @@ struct CorpusGenerator {
 
     static let specialTokens = ["<|endoftext|>", "<|end|>", "<|pad|>"]
 
+    /// About `size` bytes of each of the kinds whose words are hardest to cut (runs, whitespace
+    /// that looks ahead across a cut, code, many scripts), one after the other, as bytes.
+    mutating func cuttingText(size: Int) -> [UInt8] {
+        var text: [UInt8] = []
+        for kind in [Kind.longRuns, .whitespaceMix, .code, .multilingual] { text += Array(self.text(kind, size: size).utf8) }
+        return text
+    }
+
     /// About `size` bytes of text of the given kind.
     mutating func text(_ kind: Kind, size: Int) -> String {
         var out = ""
