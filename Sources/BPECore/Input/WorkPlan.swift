@@ -66,3 +66,48 @@ package struct WorkPlan: Sendable {
         self.specialTokenCounts = specialTokenOccurrences.map(\.count)
     }
 }
+
+/// The part of one piece that one work unit covers, in file offsets: what `SegmentWalk`
+/// walks (relative to `piece`).
+package struct UnitSegment: Sendable, Equatable {
+    /// The piece (text between special tokens) the segment lies in.
+    package var piece: Range<Int>
+    /// Where the unit's share of the piece starts and ends (character starts).
+    package var start: Int
+    package var end: Int
+    /// Where the next unit's share of the same piece ends (the piece's end if none).
+    package var nextEnd: Int
+}
+
+extension WorkPlan {
+    /// The unit after `index` if it is of the same input.
+    package func unit(after index: Int) -> WorkUnit? {
+        index + 1 < units.count && units[index + 1].file == units[index].file ? units[index + 1] : nil
+    }
+
+    /// Unit `index`'s character range in `text` (its input's bytes) and its segments: one per
+    /// piece it overlaps, in text order. Counting and encoding walk a unit the same way.
+    /// - Complexity: O(log pieces + segments).
+    package func segments(ofUnit index: Int, in text: UnsafeBufferPointer<UInt8>) -> (range: Range<Int>, segments: [UnitSegment]) {
+        let pieces = self.pieces[units[index].file]
+        let range = units[index].characterRange(in: text)
+        let nextEnd = max(range.upperBound, self.unit(after: index)?.characterRange(in: text).upperBound ?? text.count)
+        // The first piece ending after the unit's start.
+        var low = 0
+        var high = pieces.count
+        while low < high {
+            let mid = (low + high) / 2
+            if pieces[mid].upperBound <= range.lowerBound { low = mid + 1 } else { high = mid }
+        }
+        var segments: [UnitSegment] = []
+        var pieceIndex = low
+        while pieceIndex < pieces.count && pieces[pieceIndex].lowerBound < range.upperBound {
+            let piece = pieces[pieceIndex]
+            segments.append(UnitSegment(
+                piece: piece, start: max(piece.lowerBound, range.lowerBound), end: min(piece.upperBound, range.upperBound),
+                nextEnd: min(piece.upperBound, nextEnd)))
+            pieceIndex += 1
+        }
+        return (range, segments)
+    }
+}

@@ -69,8 +69,7 @@ extension Tokenizer {
                 return { (index: Int) throws(EncodeError) -> EncodedUnit in
                     let unit = units[index]
                     let encoded = try encoder.encode(
-                        unit, next: Self.next(after: index, in: units), file: files[unit.file],
-                        pieces: plan.pieces[unit.file], specials: sharedHits[unit.file],
+                        unit: index, of: plan, file: files[unit.file], specials: sharedHits[unit.file],
                         leadingWordLimit: settings.leadingWordLimit)
                     files[unit.file].releasePages(unit.range)
                     return encoded
@@ -87,8 +86,7 @@ extension Tokenizer {
                         fallbackEncoder = UnitEncoder(self, inputBytes: totalBytes, heapThreshold: settings.heapThreshold)
                     }
                     return try fallbackEncoder!.encode(
-                        unit, next: Self.next(after: index, in: units), file: files[unit.file],
-                        pieces: plan.pieces[unit.file], specials: sharedHits[unit.file],
+                        unit: index, of: plan, file: files[unit.file], specials: sharedHits[unit.file],
                         leadingWordLimit: Int.max)
                 }
                 try consume(.ids(ids, file: unit.file, words: words))
@@ -102,11 +100,6 @@ extension Tokenizer {
             filesEnded += 1
         }
         return summary
-    }
-
-    /// The unit after `index` if it is of the same input.
-    static func next(after index: Int, in units: [WorkUnit]) -> WorkUnit? {
-        index + 1 < units.count && units[index + 1].file == units[index].file ? units[index + 1] : nil
     }
 
     /// The ids of UTF-8 `bytes` under `settings`, through the same parallel, sharded pipeline

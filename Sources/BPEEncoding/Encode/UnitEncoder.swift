@@ -36,18 +36,15 @@ final class UnitEncoder {
         queuedKeys.deallocate()
     }
 
-    /// Encodes `unit` of `file`: the allowed special tokens that start in it and the segments
-    /// of the pieces it overlaps, in text order. At most `leadingWordLimit` leading words
-    /// are recorded for the join.
+    /// Encodes unit `index` of `plan` (of `file`): the allowed special tokens that start in
+    /// it and the segments of the pieces it overlaps, in text order. At most
+    /// `leadingWordLimit` leading words are recorded for the join.
     func encode(
-        _ unit: WorkUnit, next: WorkUnit?, file: CorpusFile, pieces: [Range<Int>], specials: [SpecialTokenHit],
-        leadingWordLimit: Int
+        unit index: Int, of plan: WorkPlan, file: CorpusFile, specials: [SpecialTokenHit], leadingWordLimit: Int
     ) throws(EncodeError) -> EncodedUnit {
-        var result = EncodedUnit(file: unit.file)
-        let range = unit.characterRange(in: file.bytes)
-        let nextEnd = max(range.upperBound, next?.characterRange(in: file.bytes).upperBound ?? file.bytes.count)
+        var result = EncodedUnit(file: plan.units[index].file)
+        let (range, segments) = plan.segments(ofUnit: index, in: file.bytes)
         result.ids.reserveCapacity(range.count / 3 + 16)
-        var pieceIndex = Self.firstIndex(in: pieces.count) { pieces[$0].upperBound > range.lowerBound }
         var specialIndex = Self.firstIndex(in: specials.count) { specials[$0].range.lowerBound >= range.lowerBound }
         func emitSpecials(before limit: Int) {
             while specialIndex < specials.count && specials[specialIndex].range.lowerBound < min(limit, range.upperBound) {
@@ -55,19 +52,15 @@ final class UnitEncoder {
                 specialIndex += 1
             }
         }
-        while pieceIndex < pieces.count && pieces[pieceIndex].lowerBound < range.upperBound {
-            let piece = pieces[pieceIndex]
-            emitSpecials(before: piece.lowerBound)
-            let start = max(piece.lowerBound, range.lowerBound)
-            let end = min(piece.upperBound, range.upperBound)
+        for segment in segments {
+            emitSpecials(before: segment.piece.lowerBound)
             do throws(PatternError) {
                 try encodeSegment(
-                    piece: piece, in: file.bytes, start: start, end: end, nextEnd: min(piece.upperBound, nextEnd),
-                    recordLeading: start > piece.lowerBound ? leadingWordLimit : nil, into: &result)
+                    segment, in: file.bytes,
+                    recordLeading: segment.start > segment.piece.lowerBound ? leadingWordLimit : nil, into: &result)
             } catch {
                 throw .pattern(error)
             }
-            pieceIndex += 1
         }
         emitSpecials(before: range.upperBound)
         return result
@@ -76,18 +69,18 @@ final class UnitEncoder {
     /// Encodes the words `SegmentWalk` gives segment `start..<end` of `piece` (file offsets)
     /// into `result`; the hand-off word is recorded for the join (`EncodedStream`).
     private func encodeSegment(
-        piece: Range<Int>, in text: UnsafeBufferPointer<UInt8>, start: Int, end: Int, nextEnd: Int,
-        recordLeading: Int?, into result: inout EncodedUnit
+        _ segment: UnitSegment, in text: UnsafeBufferPointer<UInt8>, recordLeading: Int?, into result: inout EncodedUnit
     ) throws(PatternError) {
+        let piece = segment.piece
         let subject = UnsafeBufferPointer(rebasing: text[piece])
         if recordLeading != nil { result.insidePiece = piece.lowerBound }
-        var segment = SegmentEncoder(
+        var encoder = SegmentEncoder(
             encoder: self, base: subject.baseAddress!, piece: piece, recordsLeft: recordLeading, result: result)
-        result = EncodedUnit(file: result.file)  // `segment` is now the only owner: no copies
-        defer { result = segment.finish() }
+        result = EncodedUnit(file: result.file)  // `encoder` is now the only owner: no copies
+        defer { result = encoder.finish() }
         try SegmentWalk.walk(
-            piece: subject, start: start - piece.lowerBound, end: end - piece.lowerBound,
-            nextEnd: nextEnd - piece.lowerBound, matcher: matcher, visitor: &segment)
+            piece: subject, start: segment.start - piece.lowerBound, end: segment.end - piece.lowerBound,
+            nextEnd: segment.nextEnd - piece.lowerBound, matcher: matcher, visitor: &encoder)
     }
 
     /// A "word" after every word of `piece`: the hand-off when the next unit's words are all

@@ -38,10 +38,7 @@ package enum ParallelWordCounter {
                 if index >= plan.units.count { return }
                 let unit = plan.units[index]
                 do throws(PatternError) {
-                    let next = index + 1 < plan.units.count && plan.units[index + 1].file == unit.file
-                        ? plan.units[index + 1] : nil
-                    try countUnit(unit, next: next, file: files[unit.file], pieces: plan.pieces[unit.file],
-                                  matcher: matcher, table: table)
+                    try countUnit(index, of: plan, file: files[unit.file], matcher: matcher, table: table)
                     files[unit.file].releasePages(unit.range)
                 } catch {
                     firstError.withLock { if $0 == nil { $0 = error } }
@@ -58,32 +55,18 @@ package enum ParallelWordCounter {
         return tables
     }
 
-    /// Counts the segments of every piece that overlaps `unit`.
+    /// Counts the segments of every piece that overlaps unit `index` of `plan`.
     static func countUnit<Sink: WordSink>(
-        _ unit: WorkUnit, next: WorkUnit?, file: CorpusFile, pieces: [Range<Int>],
-        matcher: PatternMatcher, table: Sink
+        _ index: Int, of plan: WorkPlan, file: CorpusFile, matcher: PatternMatcher, table: Sink
     ) throws(PatternError) {
-        let range = unit.characterRange(in: file.bytes)
-        let nextEnd = next?.characterRange(in: file.bytes).upperBound ?? file.bytes.count
-        // First piece ending after the unit's start.
-        var low = 0
-        var high = pieces.count
-        while low < high {
-            let mid = (low + high) / 2
-            if pieces[mid].upperBound <= range.lowerBound { low = mid + 1 } else { high = mid }
-        }
-        var index = low
         let readableEnd = file.bytes.baseAddress! + file.bytes.count
-        while index < pieces.count && pieces[index].lowerBound < range.upperBound {
-            let piece = pieces[index]
+        for segment in plan.segments(ofUnit: index, in: file.bytes).segments {
+            let piece = segment.piece
             let subject = UnsafeBufferPointer(rebasing: file.bytes[piece])
-            let start = max(piece.lowerBound, range.lowerBound) - piece.lowerBound
-            let end = min(piece.upperBound, range.upperBound) - piece.lowerBound
-            let segmentNextEnd = min(piece.upperBound, max(nextEnd, range.upperBound)) - piece.lowerBound
             var counter = SegmentCounter(sink: table, base: subject.baseAddress!, readableEnd: readableEnd)
             try SegmentWalk.walk(
-                piece: subject, start: start, end: end, nextEnd: segmentNextEnd, matcher: matcher, visitor: &counter)
-            index += 1
+                piece: subject, start: segment.start - piece.lowerBound, end: segment.end - piece.lowerBound,
+                nextEnd: segment.nextEnd - piece.lowerBound, matcher: matcher, visitor: &counter)
         }
     }
 }
