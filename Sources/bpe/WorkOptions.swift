@@ -10,7 +10,7 @@ struct WorkOptions: ParsableArguments {
     @Option(name: .long, help: "Target bytes per work unit (tuning; never changes the result).")
     var shardBytes: Int = 1 << 20
 
-    @Option(name: .customLong("invalid-utf8"), help: "On invalid UTF-8: 'error' (default) or 'replace' with U+FFFD.")
+    @Option(name: .customLong("invalid-utf8"), help: "On invalid UTF-8: 'error' (stop, naming the byte offset) or 'replace' (with U+FFFD).")
     var invalidUTF8: String = "error"
 
     /// The thread count, checked.
