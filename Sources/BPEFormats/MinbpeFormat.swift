@@ -38,14 +38,23 @@ package enum MinbpeFormat {
     /// lines, then `LEFT RIGHT` per merge; merge k makes id 256 + k.
     /// - Complexity: O(file bytes + total bytes of the tokens).
     package static func readModel(_ path: String) throws(FormatError) -> VocabularyFile {
-        let lines = try VocabularyFile.text(of: path).split(separator: "\n", omittingEmptySubsequences: false)
+        // Lines may end in CRLF (minbpe reads them so); a pattern never holds a line break.
+        // (Swift reads CRLF as one character, so both are separators.)
+        let lines = try VocabularyFile.text(of: path)
+            .split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
         func fail(_ line: Int, _ reason: String) -> FormatError {
             .cannotLoad(path: path, reason: "line \(line + 1): \(reason)")
         }
-        guard lines.count >= 3, lines[0] == "minbpe v1" else { throw fail(0, "expected 'minbpe v1'") }
+        guard lines[0] == "minbpe v1" else { throw fail(0, "expected 'minbpe v1'") }
+        guard lines.count >= 3 else {
+            throw .cannotLoad(path: path, reason: "the file ends at line \(lines.count), before the number of special tokens")
+        }
         let pattern = String(lines[1])
-        guard let specialCount = Int(lines[2]), specialCount >= 0, lines.count >= 3 + specialCount else {
+        guard let specialCount = Int(lines[2]), specialCount >= 0 else {
             throw fail(2, "expected the number of special tokens")
+        }
+        guard lines.count >= 3 + specialCount else {
+            throw .cannotLoad(path: path, reason: "the file ends at line \(lines.count), inside its \(specialCount) special tokens")
         }
         var specials: [(token: String, id: TokenID)] = []
         for index in 3..<(3 + specialCount) {

@@ -18,6 +18,7 @@ package struct VocabularyFile {
     /// - a `.json` file: GPT-2's `encoder.json`, with its `vocab.bpe` as `merges`.
     /// - Complexity: O(file bytes).
     package static func read(path: String, merges: String?) throws(FormatError) -> VocabularyFile {
+        if merges != nil && !path.hasSuffix(".json") { throw .unexpectedMerges(path: path) }
         if path.hasSuffix(".model") { return try MinbpeFormat.readModel(path) }
         if path.hasSuffix(".tiktoken") { return try TiktokenFormat.read(path) }
         if path.hasSuffix(".json") {

@@ -20,7 +20,7 @@ func reportingErrors(_ body: () throws -> Void) throws {
         throw exit
     } catch {
         ProgressLine.clear()
-        printError("error: \(CommandLineMessage.text(for: error))")
+        printError("error: \(CommandLineMessage.oneLine(CommandLineMessage.text(for: error)))")
         throw ExitCode(1)
     }
 }
@@ -62,6 +62,8 @@ enum CommandLineMessage {
     static func text(for error: EncodeError) -> String {
         switch error {
         case let .input(input): return text(for: input)
+        case let .vocabulary(.unexpectedMerges(path)):
+            return "cannot load the vocabulary '\(path)': --merges goes only with GPT-2's encoder.json (drop it, or give --vocab encoder.json)"
         case let .vocabulary(.missingMerges(encoder)):
             return "cannot load the vocabulary '\(encoder)': a GPT-2 encoder.json needs its vocab.bpe: pass --merges FILE"
         case let .missingPattern(path):
@@ -79,6 +81,23 @@ enum CommandLineMessage {
         default:
             return error.description
         }
+    }
+
+    /// `text` with line breaks, tabs and other control characters written as escapes, so an
+    /// error is always one line whatever a value holds (a special token with a newline).
+    static func oneLine(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                out += "\\u{\(String(scalar.value, radix: 16))}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     /// The `bpe train` flag that sets `setting`.

@@ -15,8 +15,10 @@ struct VocabularyOptions: ParsableArguments {
     var specialToken: [String] = []
 
     func load(_ path: String, patternIsFallback: Bool = false, forDecodingOnly: Bool = false) throws(EncodeError) -> Tokenizer {
-        try Tokenizer.load(
-            path: path, merges: merges, pattern: pattern, specialTokens: specialToken,
+        // eval may mix vocabularies: GPT-2's encoder.json takes the merges, the others do not.
+        let mergesForThis = patternIsFallback && !path.hasSuffix(".json") ? nil : merges
+        return try Tokenizer.load(
+            path: path, merges: mergesForThis, pattern: pattern, specialTokens: specialToken,
             patternIsFallback: patternIsFallback, forDecodingOnly: forDecodingOnly)
     }
 }

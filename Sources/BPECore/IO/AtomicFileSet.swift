@@ -15,6 +15,10 @@ package enum AtomicFileSet {
                 PendingTemporaries.add(temporary)
                 try writeWhole(file.contents, to: temporary, reportedAs: file.path)
             }
+            // A rename onto a directory fails: find it before the first rename, not after.
+            for file in files where FileAccess.type(at: file.path) == .directory {
+                throw FileError(path: file.path, direction: .writing, reason: "it is a directory")
+            }
             for (file, temporary) in zip(files, temporaries) {
                 try FileAccess.rename(temporary, to: file.path)
                 PendingTemporaries.remove(temporary)

@@ -48,9 +48,14 @@ package final class CorpusFile: @unchecked Sendable {
         defer { try? fd.close() }
         let (type, size) = try FileAccess.status(of: fd, path: path)
         if type == .directory { throw FileError(path: path, direction: .reading, reason: "it is a directory") }
-        if type != .regular { return try readAll(fd, path: path) }
-        if size == 0 { return CorpusFile(path: path, copying: EmptyCollection()) }
-        return CorpusFile(path: path, mapping: try FileMapping(fd, size: size, path: path))
+        // Pipes and devices, and files whose size says 0 but that are not empty (`/proc`,
+        // `/sys`), are read to their end; so is a file the system cannot map.
+        if type != .regular || size == 0 { return try readAll(fd, path: path) }
+        do {
+            return CorpusFile(path: path, mapping: try FileMapping(fd, size: size, path: path))
+        } catch {
+            return try readAll(fd, path: path)
+        }
     }
 
     /// A corpus held in memory (documents given to the library, and text repaired by

@@ -27,7 +27,11 @@ import CPCRE2
             throw .doesNotCompile(message: CompiledPattern.message(for: errorCode), offset: errorOffset)
         }
         code = compiled
+        // A pattern may switch JIT off itself (`(*NO_JIT)`): compiling then "succeeds" with no
+        // JIT code, and `pcre2_jit_match` would fail on every call. Use JIT only if there is code.
+        var jitSize = 0
         usesJIT = pcre2_jit_compile_8(compiled, PCRE2_JIT_COMPLETE) == 0
+            && pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_JITSIZE), &jitSize) == 0 && jitSize > 0
     }
 
     deinit { pcre2_code_free_8(code) }

@@ -71,17 +71,18 @@ extension Tokenizer {
         var text: String
         var token: String
         var id: TokenID?
-        /// `TOKEN=DIGITS` whose number is too large for an id.
+        /// `TOKEN=NUMBER` whose number is negative or too large for an id.
         var idOutOfRange = false
 
         init(parsing text: String) {
             self.text = text
             token = text
             guard let equals = text.lastIndex(of: "="), equals != text.startIndex else { return }
-            let digits = text[text.index(after: equals)...]
+            let number = text[text.index(after: equals)...]
+            let digits = number.hasPrefix("-") ? number.dropFirst() : number
             guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return }
             token = String(text[..<equals])
-            if let id = TokenID(digits), id != .none { self.id = id } else { idOutOfRange = true }
+            if !number.hasPrefix("-"), let id = TokenID(digits), id != .none { self.id = id } else { idOutOfRange = true }
         }
     }
 }

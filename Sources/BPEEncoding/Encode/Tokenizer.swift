@@ -59,6 +59,13 @@ public final class Tokenizer: Sendable {
             largest = max(largest, Int(token.id))
         }
         for special in specialTokens where special.id != .none { largest = max(largest, Int(special.id)) }
+        // The decode table is indexed by id: an id far beyond the number of tokens (one edited
+        // line) would size it to gigabytes. Real vocabularies leave small gaps at most.
+        let idBound = Self.idBound(tokenCount: tokens.count + specialTokens.count)
+        if largest >= idBound {
+            throw .invalidVocabulary(reason: "id \(largest) is far beyond its \(tokens.count + specialTokens.count) tokens "
+                + "(ids must be below \(idBound): twice the number of tokens plus 2^20)")
+        }
         var bytesOfID = [[UInt8]?](repeating: nil, count: largest + 1)
         for token in tokens {
             if bytesOfID[Int(token.id)] != nil { throw .invalidVocabulary(reason: "id \(token.id) is given twice") }
@@ -94,6 +101,10 @@ public final class Tokenizer: Sendable {
         self.specialTokens = specialTokens.sorted { $0.id < $1.id }
         self.mergeableCount = tokens.count
     }
+
+    /// The ids of a vocabulary of `tokenCount` tokens must lie below this: twice their number
+    /// plus 2^20, so that tables indexed by id stay proportional to the vocabulary.
+    static func idBound(tokenCount: Int) -> Int { 2 * tokenCount + (1 << 20) }
 
     /// One more than the largest id: the size of an id table for this vocabulary.
     public var idLimit: Int { decodeSpans.count }

@@ -79,10 +79,30 @@ public struct TrainConfiguration: Sendable {
         }
     }
 
+    /// Whether Python's `str.split()` (minbpe's `.model` reader) splits at `scalar`.
+    static func splitsMinbpeLine(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.isWhitespace || (0x1C...0x1F).contains(scalar.value)
+    }
+
     /// Checks the settings of the files `Training.run` writes.
     func validateOutputs() throws(TrainingError) {
         if output.isEmpty {
             throw .invalidSetting(.output, value: output, reason: "the prefix is empty")
+        }
+        if output.hasSuffix("/") {
+            throw .invalidSetting(
+                .output, value: output, reason: "the prefix ends with '/'; name the files too (for example \(output)tokenizer)")
+        }
+        if let type = FileAccess.type(at: output), type != .regular, type != .directory {
+            throw .invalidSetting(
+                .output, value: output,
+                reason: "it is a device or a pipe, not a path prefix (PREFIX.tiktoken, PREFIX.train.json, ... are written)")
+        }
+        // minbpe's loader reads `TOKEN ID` lines split at white space (Python's `str.split()`).
+        if formats.contains(.minbpe), let token = specialTokens.first(where: { $0.unicodeScalars.contains(where: Self.splitsMinbpeLine) }) {
+            throw .invalidSetting(
+                .specialTokens, value: token,
+                reason: "minbpe's .model cannot hold a special token with white space or a line break; leave out the minbpe format")
         }
         if formats.contains(.minbpe), resolvedPattern.contains(where: { $0 == "\n" || $0 == "\r" }) {
             throw .invalidSetting(

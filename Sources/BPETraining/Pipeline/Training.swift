@@ -23,11 +23,7 @@ public enum Training {
         try configuration.validate()
         try configuration.validateOutputs()
         _ = try compile(configuration)  // a pattern error comes before an output error
-        do {
-            try AtomicFileSet.checkCreatable(prefix: configuration.output, reportedAs: "\(configuration.output).*")
-        } catch {
-            throw .output(error)
-        }
+        try TrainingOutputs.checkTargets(configuration)
         var outcome = try learn(configuration, progress: progress)
         progress?(.phaseStarted(.write))
         let finished = outcome

@@ -9,24 +9,55 @@ enum TrainingOutputs {
         _ outcome: TrainingOutcome, configuration: TrainConfiguration, startedAt: Double
     ) throws(TrainingError) -> [String] {
         let renderStart = PhaseTimings.now()
-        let prefix = configuration.output
         let vocabulary = outcome.vocabulary
         var files: [(path: String, contents: [UInt8])] = []
-        for format in configuration.formats {
-            switch format {
-            case .tiktoken:
-                files.append(("\(prefix).tiktoken", TiktokenFormat.render(vocabulary)))
-            case .minbpe:
-                files.append(("\(prefix).model", MinbpeFormat.model(vocabulary, pattern: configuration.resolvedPattern)))
-                files.append(("\(prefix).vocab", MinbpeFormat.vocab(vocabulary)))
+        for (path, kind) in targets(configuration) {
+            switch kind {
+            case .tiktoken: files.append((path, TiktokenFormat.render(vocabulary)))
+            case .minbpeModel: files.append((path, MinbpeFormat.model(vocabulary, pattern: configuration.resolvedPattern)))
+            case .minbpeVocab: files.append((path, MinbpeFormat.vocab(vocabulary)))
+            case .report: break  // rendered last, when every other file's time is known
             }
         }
         var phases = outcome.phases
         phases.record(.write, seconds: PhaseTimings.now() - renderStart)
         let report = self.report(outcome, phases: phases, configuration: configuration,
                                  wallSeconds: PhaseTimings.now() - startedAt)
-        files.append(("\(prefix).train.json", report.render()))
+        files.append(("\(configuration.output).train.json", report.render()))
         do { return try AtomicFileSet.write(files) } catch { throw .output(error) }
+    }
+
+    enum Kind { case tiktoken, minbpeModel, minbpeVocab, report }
+
+    /// Every file a run of `configuration` writes, in the order written.
+    static func targets(_ configuration: TrainConfiguration) -> [(path: String, kind: Kind)] {
+        let prefix = configuration.output
+        var targets: [(path: String, kind: Kind)] = []
+        for format in configuration.formats {
+            switch format {
+            case .tiktoken: targets.append(("\(prefix).tiktoken", .tiktoken))
+            case .minbpe: targets += [("\(prefix).model", .minbpeModel), ("\(prefix).vocab", .minbpeVocab)]
+            }
+        }
+        return targets + [("\(prefix).train.json", .report)]
+    }
+
+    /// Fails, before any training, if a file cannot be created next to the prefix or if one
+    /// of the targets exists and is not a regular file (a directory there would make a rename
+    /// fail after the others were done, breaking "all or none").
+    static func checkTargets(_ configuration: TrainConfiguration) throws(TrainingError) {
+        do {
+            try AtomicFileSet.checkCreatable(prefix: configuration.output, reportedAs: "\(configuration.output).*")
+        } catch {
+            throw .output(error)
+        }
+        for target in targets(configuration) {
+            if let type = FileAccess.type(at: target.path), type != .regular {
+                throw .output(FileError(
+                    path: target.path, direction: .writing,
+                    reason: type == .directory ? "it is a directory" : "it exists and is not a regular file"))
+            }
+        }
     }
 
     /// What `train.json` says of a run.

@@ -115,7 +115,8 @@ struct MergeTrainer {
     /// - Complexity: per merge, O(log heap) per entry popped plus the length of the words
     ///   that held the pair.
     mutating func learn(mergeCount: Int, progress: ((Int) -> Void)? = nil) {
-        merges.reserveCapacity(mergeCount)
+        // Capped: a huge requested size must not reserve memory for merges that cannot happen.
+        merges.reserveCapacity(min(mergeCount, max(1024, heap.count)))
         while merges.count < mergeCount, var top = heap.popMax() {
             let id = Int(pairIDs.liveID(for: Self.key(top.left, top.right)))
             let current = pairCount[id]

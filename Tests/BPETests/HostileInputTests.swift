@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+
+/// Issue 9's hostile inputs that this session fixed, as a user meets them: each a clean
+/// one-line error (or a correct result), never a crash, an out-of-memory kill or a half-set
+/// of outputs.
+@Suite struct HostileInputTests {
+    /// A directory with `t.txt` and the vocabulary `v.model`/`v.tiktoken`/`v.train.json`.
+    static func prepared() throws -> TemporaryDirectory {
+        let directory = try EncodeCommandLineTests.prepared()
+        try directory.write(Array("hello world hello there\n".utf8), to: "t.txt")
+        return directory
+    }
+
+    static func run(_ arguments: [String], in directory: TemporaryDirectory) throws -> CommandResult {
+        try BPECommandRunner.run(arguments, in: directory.path)
+    }
+
+    @Test func aVocabularySizeBeyondAnyCorpusIsANoteNotACrash() throws {
+        let directory = try Self.prepared()
+        defer { directory.remove() }
+        let result = try Self.run(["train", "--input", "t.txt", "--vocab-size", "2000000000000000000", "--output", "a"], in: directory)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardError.contains("note: learned"))
+    }
+
+    @Test func anIDFarBeyondTheVocabularyIsAnErrorNotAGigabyteTable() throws {
+        let directory = try Self.prepared()
+        defer { directory.remove() }
+        var lines = (0..<256).map { "\(Data([UInt8($0)]).base64EncodedString()) \($0)" }
+        lines.append("YWI= 4000000000")
+        try directory.write(Array((lines.joined(separator: "\n") + "\n").utf8), to: "far.tiktoken")
+        try expectFailure(["encode", "--vocab", "far.tiktoken", "--pattern", "gpt2", "--input", "t.txt"],
+                          message: "id 4000000000 is far beyond its 257 tokens", in: directory)
+        try expectFailure(["encode", "--vocab", "v.model", "--input", "t.txt", "--special-token", "<x>=4000000000"],
+                          message: "is far beyond", in: directory)
+        try expectFailure(["encode", "--vocab", "v.model", "--input", "t.txt", "--special-token", "<x>=9223372036854775807"],
+                          message: "invalid value '<x>=9223372036854775807' for --special-token: the id is out of range", in: directory)
+        try expectFailure(["decode", "--vocab", "v.model", "--input", "t.txt", "--special-token", "<x>=-1"],
+                          message: "invalid value '<x>=-1' for --special-token: the id is out of range", in: directory)
+    }
+
+    @Test func fileThatSaysItIsEmptyButIsNotIsRead() throws {
+        let directory = try Self.prepared()
+        defer { directory.remove() }
+        // /proc files report size 0 and have content.
+        let result = try Self.run(["encode", "--vocab", "v.model", "--input", "/proc/self/status", "--allow-special", "none"],
+                                  in: directory)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.split(separator: " ").count > 10)
+    }
+
+    @Test func aTargetThatIsADirectoryStopsTrainingBeforeAnyFileIsReplaced() throws {
+        let directory = try Self.prepared()
+        defer { directory.remove() }
+        // w.model is an earlier output; w.vocab is a directory in the way.
+        let model = try Data(contentsOf: URL(fileURLWithPath: "\(directory.path)/v.model"))
+        try directory.write(Array(model), to: "w.model")
+        try FileManager.default.createDirectory(atPath: "\(directory.path)/w.vocab", withIntermediateDirectories: false)
+        try expectFailure(["train", "--input", "t.txt", "--vocab-size", "300", "--output", "w"],
+                          message: "cannot write 'w.vocab': it is a directory", in: directory)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: "\(directory.path)/w.model")) == model, "w.model untouched")
+    }
+
+    @Test func outputPrefixesThatNameNoFilesAreRefused() throws {
+        let directory = try Self.prepared()
+        defer { directory.remove() }
+        try expectFailure(["train", "--input", "t.txt", "--vocab-size", "300", "--output", "/dev/null"],
+                          message: "invalid value '/dev/null' for --output: it is a device or a pipe", in: directory)
+        try expectFailure(["train", "--input", "t.txt", "--vocab-size", "300", "--output", "out/"],
+                          message: "invalid value 'out/' for --output: the prefix ends with '/'", in: directory)
+    }
+
+    @Test func specialTokensMinbpeCannotHoldAreRefusedForIt() throws {
+        let directory = try Self.prepared()
+        defer { directory.remove() }
+        for token in ["a b", "line\nbreak", "tab\there"] {
+            try expectFailure(["train", "--input", "t.txt", "--vocab-size", "300", "--special-token", token, "--output", "s"],
+                              message: "minbpe's .model cannot hold a special token with white space", in: directory)
+        }
+        let tiktokenOnly = try Self.run(["train", "--input", "t.txt", "--vocab-size", "300", "--special-token", "a b",
+                                         "--format", "tiktoken", "--output", "s", "--quiet"], in: directory)
+        #expect(tiktokenOnly.status == 0, "\(tiktokenOnly.standardError)")
+    }
+
+    @Test func anArgumentThatIsNotUTF8IsRefused() throws {
+        let directory = try Self.prepared()
+        defer { directory.remove() }
+        // Process takes String arguments; the shell passes the raw bytes.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "exec \"$0\" train --input t.txt --vocab-size 300 --special-token \"$(printf '\\377\\376')\"",
+                             BPECommandRunner.executable]
+        process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        #expect(text.contains("error: command-line argument 7 is not valid UTF-8"), "\(text)")
+    }
+
+    @Test func aPatternThatSwitchesJITOffStillSplits() throws {
+        let directory = try Self.prepared()
+        defer { directory.remove() }
+        let result = try Self.run(["split-throughput", "--input", "t.txt", "--pattern", #"(*NO_JIT)\w+|\s+"#], in: directory)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("words=8"), "\(result.standardOutput)")
+    }
+
+    @Test func vocabularyFileMessagesSayWhatIsWrongWhere() throws {
+        let directory = try Self.prepared()
+        defer { directory.remove() }
+        try expectFailure(["encode", "--vocab", "v.model", "--merges", "x.bpe", "--input", "t.txt"],
+                          message: "--merges goes only with GPT-2's encoder.json", in: directory)
+        let model = String(decoding: try Data(contentsOf: URL(fileURLWithPath: "\(directory.path)/v.model")), as: UTF8.self)
+        let lines = model.split(separator: "\n", omittingEmptySubsequences: false)
+        try directory.write(Array(lines.prefix(2).joined(separator: "\n").utf8), to: "short.model")
+        try expectFailure(["encode", "--vocab", "short.model", "--input", "t.txt"],
+                          message: "the file ends at line 2, before the number of special tokens", in: directory)
+        var tiktoken = (0..<256).map { "\(Data([UInt8($0)]).base64EncodedString()) \($0)" }
+        tiktoken[4] = "not base64!"
+        try directory.write(Array(tiktoken.joined(separator: "\n").utf8), to: "bad.tiktoken")
+        try expectFailure(["encode", "--vocab", "bad.tiktoken", "--pattern", "gpt2", "--input", "t.txt"],
+                          message: "cannot load the vocabulary 'bad.tiktoken': line 5: expected 'BASE64 RANK'", in: directory)
+    }
+
+    @Test func aCRLFModelLoadsAsMinbpeLoadsIt() throws {
+        let directory = try Self.prepared()
+        defer { directory.remove() }
+        let model = String(decoding: try Data(contentsOf: URL(fileURLWithPath: "\(directory.path)/v.model")), as: UTF8.self)
+        try directory.write(Array(model.replacingOccurrences(of: "\n", with: "\r\n").utf8), to: "crlf.model")
+        let plain = try Self.run(["encode", "--vocab", "v.model", "--input", "text.txt", "--quiet"], in: directory)
+        let crlf = try Self.run(["encode", "--vocab", "crlf.model", "--input", "text.txt", "--quiet"], in: directory)
+        #expect(plain.status == 0 && crlf.status == 0, "\(crlf.standardError)")
+        #expect(crlf.standardOutput == plain.standardOutput)
+    }
+}
