@@ -32,8 +32,7 @@ package struct VocabularyFile {
     /// with the system's reason.
     static func contents(of path: String) throws(FormatError) -> [UInt8] {
         do {
-            let file = try CorpusFile.open(path)
-            return Array(file.bytes)
+            return try CorpusFile.contents(of: path)
         } catch {
             throw .cannotLoad(path: path, reason: error.reason == "No such file or directory" ? "no such file" : error.reason)
         }

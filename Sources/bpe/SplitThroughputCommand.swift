@@ -30,7 +30,7 @@ struct SplitThroughputCommand: ParsableCommand {
         try reportingErrors {
             var configuration = TrainConfiguration(inputs: input, vocabSize: 256)
             configuration.pattern = split.pattern
-            configuration.specialTokens = split.specialToken
+            configuration.specialTokens = try split.specialTokens()
             configuration.threads = try work.threadCount()
             configuration.shardBytes = try work.checkedShardBytes()
             configuration.invalidUTF8 = try work.invalidUTF8Policy()

@@ -51,7 +51,7 @@ struct TrainCommand: ParsableCommand {
     private func makeConfiguration() throws -> TrainConfiguration {
         var configuration = TrainConfiguration(inputs: input, vocabSize: vocabSize)
         configuration.pattern = split.pattern
-        configuration.specialTokens = split.specialToken
+        configuration.specialTokens = try split.specialTokens()
         configuration.minFrequency = minFrequency
         configuration.maxTokenLength = maxTokenLength
         configuration.threads = try work.threadCount()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BPE
+@_spi(Plumbing) import BPECore
 
 /// How a command reads its text and spreads the work: the options `train`, `encode`, `eval`
 /// and `split-throughput` share, declared once.
@@ -42,4 +43,20 @@ struct SplitOptions: ParsableArguments {
 
     @Option(name: .long, help: ArgumentHelp("A special token (repeatable): split at, never merged.", valueName: "token"))
     var specialToken: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp(
+        "A file of special tokens, one per line (UTF-8; LF or CRLF), after those of --special-token. "
+            + "For long lists: thousands of --special-token options are slow to parse.", valueName: "file"))
+    var specialTokensFile: String?
+
+    /// The `--special-token` values, then the lines of `--special-tokens-file` (empty lines
+    /// skipped).
+    func specialTokens() throws -> [String] {
+        guard let specialTokensFile else { return specialToken }
+        guard let text = String(validating: try CorpusFile.contents(of: specialTokensFile), as: UTF8.self) else {
+            throw InvalidValue(option: "--special-tokens-file", value: specialTokensFile, reason: "it is not UTF-8 text")
+        }
+        let lines = text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        return specialToken + lines.map(String.init)
+    }
 }

@@ -136,4 +136,26 @@ import Testing
         #expect(plain.status == 0 && crlf.status == 0, "\(crlf.standardError)")
         #expect(crlf.standardOutput == plain.standardOutput)
     }
+
+    /// Long lists of special tokens come from a file (thousands of options are slow for the
+    /// argument parser); the result equals giving them as options.
+    @Test func specialTokensFromAFileEqualThemAsOptions() throws {
+        let directory = try Self.prepared()
+        defer { directory.remove() }
+        let tokens = (0..<40).map { "<t\($0)>" }
+        try directory.write(Array((tokens.joined(separator: "\r\n") + "\n\n").utf8), to: "tokens.txt")
+        var text = ""
+        for index in 0..<400 { text += "word \(index % 7) <t\(index % 50)> <tx " }
+        try directory.write(Array(text.utf8), to: "many.txt")
+        let fromFile = try Self.run(["train", "--input", "many.txt", "--vocab-size", "340", "--special-tokens-file", "tokens.txt",
+                                     "--output", "f", "--quiet"], in: directory)
+        let fromOptions = try Self.run(["train", "--input", "many.txt", "--vocab-size", "340", "--output", "o", "--quiet"]
+                                       + tokens.flatMap { ["--special-token", $0] }, in: directory)
+        #expect(fromFile.status == 0 && fromOptions.status == 0, "\(fromFile.standardError)")
+        let a = try Data(contentsOf: URL(fileURLWithPath: "\(directory.path)/f.model"))
+        let b = try Data(contentsOf: URL(fileURLWithPath: "\(directory.path)/o.model"))
+        #expect(a == b)
+        let lines = String(decoding: a, as: UTF8.self).split(separator: "\n")
+        #expect(lines[2] == "40" && lines[3].hasPrefix("<t0> ") && lines[42].hasPrefix("<t39> "))
+    }
 }

@@ -58,6 +58,14 @@ package final class CorpusFile: @unchecked Sendable {
         }
     }
 
+    /// The whole of a small file (a vocabulary, a list of tokens), copied out of its mapping
+    /// while the mapping lives: a safe array, not a pointer into memory about to be unmapped.
+    /// - Complexity: O(n).
+    package static func contents(of path: String) throws(FileError) -> [UInt8] {
+        let file = try open(path)
+        return withExtendedLifetime(file) { Array(file.bytes) }
+    }
+
     /// A corpus held in memory (documents given to the library, and text repaired by
     /// `InvalidUTF8Policy.replace`).
     /// - Complexity: O(n): the bytes are copied.

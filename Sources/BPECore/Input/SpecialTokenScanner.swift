@@ -19,8 +19,18 @@ package struct SpecialTokenScanner: Sendable {
     /// The first byte of every token, when they all share one (`<` usually): then the scan
     /// jumps from one occurrence of it to the next with `memchr`.
     private let sharedFirstByte: UInt8?
+    /// For many tokens, a trie finds the longest one at a position (`nil`: compare each).
+    private let trie: SpecialTokenTrie?
+    /// From this many tokens on, the trie is used: below it, comparing each token with
+    /// `memcmp` is faster (the usual one to three tokens).
+    static let trieThreshold = 16
 
     package init(_ specialTokens: [String]) {
+        self.init(specialTokens, trieThreshold: Self.trieThreshold)
+    }
+
+    /// A scanner that uses the trie from `trieThreshold` tokens on (tests force both ways).
+    init(_ specialTokens: [String], trieThreshold: Int) {
         let ordered = specialTokens.enumerated().map { (index: $0.offset, bytes: Array($0.element.utf8)) }
             .filter { !$0.bytes.isEmpty }.sorted { $0.bytes.count > $1.bytes.count }
         tokens = ordered.map(\.bytes)
@@ -29,6 +39,7 @@ package struct SpecialTokenScanner: Sendable {
         for token in tokens { starts[Int(token[0])] = true }
         startsToken = starts
         sharedFirstByte = Set(tokens.map { $0[0] }).count == 1 ? tokens[0][0] : nil
+        trie = tokens.count >= trieThreshold ? SpecialTokenTrie(tokens) : nil
     }
 
     package var isEmpty: Bool { tokens.isEmpty }
@@ -112,6 +123,7 @@ package struct SpecialTokenScanner: Sendable {
     /// The position in `tokens` of the longest token at `position`, or `nil`.
     @inline(__always)
     private func longestToken(at position: Int, in text: UnsafeBufferPointer<UInt8>) -> Int? {
+        if let trie { return trie.longestToken(at: position, in: text) }
         let remaining = text.count - position
         for (index, token) in tokens.enumerated() where token.count <= remaining {
             let equal = token.withUnsafeBufferPointer {
