@@ -8,6 +8,10 @@ import PackageDescription
 //                  ├─ BPETraining ─┐
 //                  ├─ BPEEncoding ─┼─→ BPEFormats ─→ BPECore ─→ CPCRE2, CPrefetch, SystemPackage
 //                  └───────────────┘
+/// `BPE_SANITIZE=1` builds without jemalloc: the sanitizers' allocators refuse to share the
+/// process with another malloc (`Scripts/sanitize` sets it).
+let sanitizing = Context.environment["BPE_SANITIZE"] != nil
+
 let package = Package(
     name: "swift-bpe",
     products: [
@@ -61,7 +65,7 @@ let package = Package(
                 "BPE",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            linkerSettings: [.linkedLibrary("jemalloc")]
+            linkerSettings: sanitizing ? [] : [.linkedLibrary("jemalloc")]
         ),
         .testTarget(
             name: "BPETests",

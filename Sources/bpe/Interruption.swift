@@ -1,4 +1,5 @@
 import BPE
+@_spi(Plumbing) import BPECore
 import Dispatch
 import Glibc
 
@@ -10,6 +11,7 @@ enum Interruption {
     nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
 
     static func install() {
+        TruncatedInputHandler.install()
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())

@@ -158,4 +158,45 @@ import Testing
         let lines = String(decoding: a, as: UTF8.self).split(separator: "\n")
         #expect(lines[2] == "40" && lines[3].hasPrefix("<t0> ") && lines[42].hasPrefix("<t39> "))
     }
+
+    /// A mapped input that another program truncates raises SIGBUS on the next read of a
+    /// vanished page: one line naming the file, exit 1, the output's temporary removed (it
+    /// was a crash with a backtrace and a `*.tmp-PID` left behind).
+    @Test func anInputTruncatedWhileMappedIsAOneLineError() throws {
+        let directory = try Self.prepared()
+        defer { directory.remove() }
+        var big = [UInt8]()
+        let line = Array("The quick brown fox jumps over the lazy dog 12345; naïve café 猫 🙂\n".utf8)
+        while big.count < 60 << 20 { big += line }
+        try directory.write(big, to: "big.txt")
+        let before = directory.contents()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: BPECommandRunner.executable)
+        process.arguments = ["encode", "--vocab", "v.model", "--input", "big.txt", "--output", "big.u32", "--format", "u32",
+                             "--threads", "1"]
+        process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        // Truncate only once the file is mapped (before, it would just be a short input).
+        var mapped = false
+        for _ in 0..<2000 where process.isRunning {
+            if let maps = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/maps", encoding: .utf8),
+               maps.contains("\(directory.path)/big.txt") {
+                mapped = true
+                break
+            }
+            usleep(2000)
+        }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(directory.path)/big.txt"))
+        try handle.truncate(atOffset: 1000)
+        try handle.close()
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(mapped, "the encode ended before the file was mapped")
+        #expect(process.terminationStatus == 1, "\(text)")
+        #expect(text == "error: 'big.txt' shrank while it was being read (another program truncated or rewrote it); "
+                + "run again when it no longer changes\n", "\(text)")
+        #expect(directory.contents() == before)
+    }
 }

@@ -8,6 +8,9 @@ import SystemPackage
 package final class FileMapping: @unchecked Sendable {
     /// The mapped bytes; valid while the mapping lives.
     package let bytes: UnsafeBufferPointer<UInt8>
+    /// The mapping's entry in `TruncatedInputHandler.mappedFiles`, which names the file if
+    /// it shrinks under us.
+    private let registration: Int?
 
     /// Maps the first `size` bytes of `fd` (`size` > 0), advised for sequential reading.
     /// - Complexity: O(1): pages are read on first touch.
@@ -19,9 +22,14 @@ package final class FileMapping: @unchecked Sendable {
         }
         _ = madvise(address, size, MADV_SEQUENTIAL)
         bytes = UnsafeBufferPointer(start: address.assumingMemoryBound(to: UInt8.self), count: size)
+        let start = UInt(bitPattern: address)
+        registration = TruncatedInputHandler.mappedFiles.add(path, range: start..<(start + UInt(size)))
     }
 
-    deinit { munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count) }
+    deinit {
+        if let registration { TruncatedInputHandler.mappedFiles.remove(registration) }
+        munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count)
+    }
 
     /// Drops the resident pages inside `range` (whole pages only). A later read faults them
     /// back in from the page cache, so this never changes what is read; memory then stays

@@ -5,16 +5,28 @@ import Synchronization
 /// `AtomicFileSet` and `OutputFile` register a temporary when they create it and forget it
 /// once it is renamed or removed; the CLI calls `removeAll()` from its signal handler.
 package enum PendingTemporaries {
-    private static let paths = Mutex<Set<String>>([])
+    /// Each temporary with its slot in `TruncatedInputHandler.temporaries` (the copy a
+    /// signal handler can read).
+    private static let paths = Mutex<[String: Int?]>([:])
 
-    package static func add(_ path: String) { _ = paths.withLock { $0.insert(path) } }
+    package static func add(_ path: String) {
+        let slot = TruncatedInputHandler.temporaries.add(path)
+        paths.withLock { $0[path] = slot }
+    }
 
-    package static func remove(_ path: String) { _ = paths.withLock { $0.remove(path) } }
+    package static func remove(_ path: String) {
+        if let slot = paths.withLock({ $0.removeValue(forKey: path) }), let slot {
+            TruncatedInputHandler.temporaries.remove(slot)
+        }
+    }
 
     /// Unlinks every registered temporary (the final paths are never touched).
     package static func removeAll() {
         paths.withLock { pending in
-            for path in pending { FileAccess.remove(path) }
+            for (path, slot) in pending {
+                FileAccess.remove(path)
+                if let slot { TruncatedInputHandler.temporaries.remove(slot) }
+            }
             pending.removeAll()
         }
     }
