@@ -1,4 +1,3 @@
-import Synchronization
 
 /// The temporary files being written right now (`PATH.tmp-PID`), so that an interrupted run
 /// (Ctrl-C, `kill`) can remove them instead of leaving gigabytes of half-written output.
@@ -7,7 +6,7 @@ import Synchronization
 package enum PendingTemporaries {
     /// Each temporary with its slot in `TruncatedInputHandler.temporaries` (the copy a
     /// signal handler can read).
-    private static let paths = Mutex<[String: Int?]>([:])
+    private static let paths = LockedValue<[String: Int?]>([:])
 
     package static func add(_ path: String) {
         let slot = TruncatedInputHandler.temporaries.add(path)

@@ -1,5 +1,4 @@
 import Glibc
-import Synchronization
 
 /// A fixed table of paths (as C strings, each with an optional address range) that a signal
 /// handler may read: no lock, no allocation, no Swift runtime call on the reading side.
@@ -19,7 +18,7 @@ package final class SignalSafeRegistry: @unchecked Sendable {
 
     let entries: UnsafeMutablePointer<Entry>
     let capacity: Int
-    private let lock = Mutex<Int>(0)
+    private let lock = LockedValue(0)
 
     package init(capacity: Int) {
         self.capacity = capacity

@@ -1,4 +1,3 @@
-import Synchronization
 
 /// Maps and validates inputs and finds their special tokens: the read phase shared by
 /// training and encoding.
@@ -53,7 +52,7 @@ package enum InputReader {
 
 /// Special-token candidates gathered chunk by chunk from parallel workers.
 private final class ChunkCandidates: Sendable {
-    private let chunks = Mutex<[(start: Int, candidates: [SpecialTokenOccurrence])]>([])
+    private let chunks = LockedValue<[(start: Int, candidates: [SpecialTokenOccurrence])]>([])
 
     func add(_ candidates: [SpecialTokenOccurrence], at chunk: Range<Int>) {
         chunks.withLock { $0.append((chunk.lowerBound, candidates)) }

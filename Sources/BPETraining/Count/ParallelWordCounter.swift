@@ -26,7 +26,7 @@ package enum ParallelWordCounter {
         let workers = max(1, min(threads, plan.units.count))
         let tables = (0..<workers).map { _ in makeSink() }
         let nextUnit = Atomic<Int>(0)
-        let firstError = Mutex<PatternError?>(nil)
+        let firstError = LockedValue<PatternError?>(nil)
         let bytesDone = Atomic<Int>(0)
         let totalBytes = plan.units.reduce(0) { $0 + $1.range.count }
 
