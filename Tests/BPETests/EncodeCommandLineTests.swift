@@ -191,17 +191,8 @@ import Testing
     @Test func interruptedEncodeLeavesNoFile() throws {
         let directory = try Self.prepared()
         defer { directory.remove() }
-        var big = [UInt8]()
-        let line = Array("The quick brown fox jumps over the lazy dog 12345; naïve café 猫 🙂\n".utf8)
-        while big.count < 60 << 20 { big += line }
-        try directory.write(big, to: "big.txt")
-        let before = directory.contents()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: BPECommandRunner.executable)
-        process.arguments = ["encode", "--vocab", "v.model", "--input", "big.txt", "--output", "big.u32", "--format", "u32"]
-        process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let before = (directory.contents() + ["big.txt"]).sorted()
+        let process = try LongEncode.start(in: directory, standardError: FileHandle.nullDevice)
         var sawTemporary = false
         for _ in 0..<2000 where process.isRunning {
             if directory.contents().contains(where: { $0.hasPrefix("big.u32.tmp-") }) {

@@ -165,19 +165,9 @@ import Testing
     @Test func anInputTruncatedWhileMappedIsAOneLineError() throws {
         let directory = try Self.prepared()
         defer { directory.remove() }
-        var big = [UInt8]()
-        let line = Array("The quick brown fox jumps over the lazy dog 12345; naïve café 猫 🙂\n".utf8)
-        while big.count < 60 << 20 { big += line }
-        try directory.write(big, to: "big.txt")
-        let before = directory.contents()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: BPECommandRunner.executable)
-        process.arguments = ["encode", "--vocab", "v.model", "--input", "big.txt", "--output", "big.u32", "--format", "u32",
-                             "--threads", "1"]
-        process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
+        let before = (directory.contents() + ["big.txt"]).sorted()
         let errors = Pipe()
-        process.standardError = errors
-        try process.run()
+        let process = try LongEncode.start(in: directory, arguments: ["--threads", "1"], standardError: errors)
         // Truncate only once the file is mapped (before, it would just be a short input).
         var mapped = false
         for _ in 0..<15_000 where process.isRunning {  // up to 30 s: sanitizer builds start slowly
