@@ -10,7 +10,7 @@ import PackageDescription
 //                  └───────────────┘
 /// `BPE_SANITIZE=1` builds without jemalloc: the sanitizers' allocators refuse to share the
 /// process with another malloc (`Scripts/sanitize` sets it).
-let sanitizing = Context.environment["BPE_SANITIZE"] != nil
+let sanitizing = Context.environment["BPE_SANITIZE"] != nil || Context.environment["BPE_FUZZ"] != nil
 
 let package = Package(
     name: "swift-bpe",
@@ -73,3 +73,14 @@ let package = Package(
         ),
     ]
 )
+
+// `BPE_FUZZ=1` adds the libFuzzer targets (`Scripts/fuzz` builds them with
+// `--sanitize=fuzzer --sanitize=address`); nothing else ever builds them.
+if Context.environment["BPE_FUZZ"] != nil {
+    package.targets.append(.executableTarget(
+        name: "bpe-fuzz",
+        dependencies: ["BPECore", "BPEFormats", "BPETraining", "BPEEncoding"],
+        path: "Fuzz",
+        swiftSettings: [.unsafeFlags(["-parse-as-library", "-enable-testing"])]
+    ))
+}

@@ -10,6 +10,15 @@ package enum GPT2Format {
     /// The pattern defaults to GPT-2's.
     /// - Complexity: O(file bytes).
     package static func read(encoder path: String, merges mergesPath: String) throws(FormatError) -> VocabularyFile {
+        try parse(
+            encoder: VocabularyFile.contents(of: path), merges: VocabularyFile.text(of: mergesPath),
+            encoderPath: path, mergesPath: mergesPath)
+    }
+
+    /// `read` of files already in memory; the paths name them in errors.
+    package static func parse(
+        encoder json: [UInt8], merges mergesText: String, encoderPath path: String, mergesPath: String
+    ) throws(FormatError) -> VocabularyFile {
         let decoder = GPT2ByteAlphabet.decoder
         func bytes(_ text: Substring) -> [UInt8]? {
             var out: [UInt8] = []
@@ -19,9 +28,9 @@ package enum GPT2Format {
             }
             return out
         }
-        let encoder = try readEncoder(path)
+        let encoder = try parseEncoder(json, path: path)
         var merged: [[UInt8]] = []
-        for (index, line) in try VocabularyFile.text(of: mergesPath).split(separator: "\n").enumerated() {
+        for (index, line) in mergesText.split(separator: "\n").enumerated() {
             if index == 0 && line.hasPrefix("#version") { continue }
             let fields = line.split(separator: " ")
             guard fields.count == 2, let left = bytes(fields[0]), let right = bytes(fields[1]) else {
@@ -60,8 +69,8 @@ package enum GPT2Format {
 
     /// `encoder.json`: one JSON object of token text → integer id. Read errors (a missing
     /// file) are reported as such, not as bad JSON.
-    private static func readEncoder(_ path: String) throws(FormatError) -> [String: Int] {
-        let data = Data(try VocabularyFile.contents(of: path))
+    private static func parseEncoder(_ json: [UInt8], path: String) throws(FormatError) -> [String: Int] {
+        let data = Data(json)
         do {
             return try JSONDecoder().decode([String: Int].self, from: data)
         } catch {

@@ -38,10 +38,14 @@ package enum MinbpeFormat {
     /// lines, then `LEFT RIGHT` per merge; merge k makes id 256 + k.
     /// - Complexity: O(file bytes + total bytes of the tokens).
     package static func readModel(_ path: String) throws(FormatError) -> VocabularyFile {
+        try parseModel(VocabularyFile.text(of: path), path: path)
+    }
+
+    /// `readModel` of text already in memory; `path` names it in errors.
+    package static func parseModel(_ text: String, path: String) throws(FormatError) -> VocabularyFile {
         // Lines may end in CRLF (minbpe reads them so); a pattern never holds a line break.
         // (Swift reads CRLF as one character, so both are separators.)
-        let lines = try VocabularyFile.text(of: path)
-            .split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
         func fail(_ line: Int, _ reason: String) -> FormatError {
             .cannotLoad(path: path, reason: "line \(line + 1): \(reason)")
         }

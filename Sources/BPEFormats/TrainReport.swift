@@ -152,7 +152,12 @@ package struct TrainReport: Codable, Equatable {
     /// Reads the pattern and special tokens of a `train.json`; what is missing or of the
     /// wrong type is named in the error.
     package static func readVocabularyPart(_ path: String) throws(FormatError) -> VocabularyPart {
-        let data = Data(try VocabularyFile.contents(of: path))
+        try parseVocabularyPart(VocabularyFile.contents(of: path), path: path)
+    }
+
+    /// `readVocabularyPart` of JSON already in memory; `path` names it in errors.
+    package static func parseVocabularyPart(_ json: [UInt8], path: String) throws(FormatError) -> VocabularyPart {
+        let data = Data(json)
         do {
             return try JSONDecoder().decode(VocabularyPart.self, from: data)
         } catch let error as DecodingError {
