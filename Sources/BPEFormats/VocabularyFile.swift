@@ -34,7 +34,8 @@ package struct VocabularyFile {
         do {
             return try CorpusFile.contents(of: path)
         } catch {
-            throw .cannotLoad(path: path, reason: error.reason == "No such file or directory" ? "no such file" : error.reason)
+            let missing = error.reason == FileError.text(of: .noSuchFileOrDirectory)
+            throw .cannotLoad(path: path, reason: missing ? "no such file" : error.reason)
         }
     }
 

@@ -44,7 +44,7 @@ import Testing
             // The short-text path (no file pipeline, no shards) gives the same ids.
             let direct = try tokenizer.encode(String(decoding: text, as: UTF8.self), allowedSpecial: policy)
             #expect(direct.map(Int.init) == expected, "\(kind) \(policy) encode(String)")
-            if policy == .ordinary { #expect(tokenizer.encodeOrdinary(String(decoding: text, as: UTF8.self)) == direct) }
+            if policy == .ordinary { #expect(try tokenizer.encodeOrdinary(String(decoding: text, as: UTF8.self)) == direct) }
         }
     }
 

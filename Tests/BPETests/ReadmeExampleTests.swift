@@ -24,7 +24,7 @@ import BPE
         let trained = try Tokenizer(vocabulary: outcome.vocabulary, pattern: configuration.pattern)
         let tokenizer = try Tokenizer.load(path: "\(directory.path)/gpt.model")
         let ids = try tokenizer.encode("Hello world<|endoftext|>", allowedSpecial: .allowAll)
-        let plain = tokenizer.encodeOrdinary("<|endoftext|> is text here")
+        let plain = try tokenizer.encodeOrdinary("<|endoftext|> is text here")
         let text = try tokenizer.decode(ids)
 
         var settings = EncodeSettings(threads: 8)

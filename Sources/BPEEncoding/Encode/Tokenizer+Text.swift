@@ -16,14 +16,10 @@ extension Tokenizer {
     }
 
     /// The ids of `text` with special tokens as plain text: tiktoken's `encode_ordinary`.
+    /// Only the split pattern can fail (a PCRE2 limit): no special token is refused.
     /// - Complexity: O(n) expected.
-    public func encodeOrdinary(_ text: String) -> [TokenID] {
-        var text = text
-        // `.ordinary` allows no token and refuses none, and a `String` is valid UTF-8, so only a
-        // PCRE2 limit could fail; the words are then encoded as bytes.
-        return text.withUTF8 { bytes in
-            (try? encode(utf8: bytes, policy: .ordinary)) ?? bytes.map { ranks.byteRanks[Int($0)] }
-        }
+    public func encodeOrdinary(_ text: String) throws(EncodeError) -> [TokenID] {
+        try encode(text, allowedSpecial: .ordinary)
     }
 
     /// Encodes valid UTF-8 `bytes` whole: split at the special tokens the policy scans for,
