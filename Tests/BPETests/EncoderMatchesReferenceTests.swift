@@ -5,8 +5,8 @@ import Testing
 @testable import BPETraining
 
 /// Encoding is tiktoken's, whatever the sharding: the parallel encoder gives the reference
-/// encoder's ids at every thread count and shard size, with the join's re-encode path and
-/// the merger's heap path forced on, on every kind of generated text.
+/// encoder's ids at every thread count and shard size, with the join's re-encode and repair
+/// paths and the merger's heap path forced on, on every kind of generated text.
 @Suite struct EncoderMatchesReferenceTests {
     static func ranks(of tokenizer: Tokenizer) -> [[UInt8]: Int] {
         var ranks: [[UInt8]: Int] = [:]
@@ -37,6 +37,8 @@ import Testing
                     // Odd shards also force the join's re-encode path and the heap merger.
                     settings.leadingWordLimit = shardBytes % 2 == 1 ? 1 : 1024
                     settings.heapThreshold = shardBytes % 2 == 1 ? 2 : 64
+                    // Small shards read only a few bytes past their end: the join repairs.
+                    settings.minimumLookahead = [1: 2, 5: 0, 64: 8][shardBytes] ?? settings.minimumLookahead
                     let ids = try tokenizer.encode(bytes: text, settings: settings)
                     #expect(ids.map(Int.init) == expected, "\(kind) \(policy) threads \(threads) shards \(shardBytes)")
                 }
@@ -45,6 +47,30 @@ import Testing
             let direct = try tokenizer.encode(String(decoding: text, as: UTF8.self), allowedSpecial: policy)
             #expect(direct.map(Int.init) == expected, "\(kind) \(policy) encode(String)")
             if policy == .ordinary { #expect(try tokenizer.encodeOrdinary(String(decoding: text, as: UTF8.self)) == direct) }
+        }
+    }
+
+    /// The stretches that make shard walks stop at their limit (long words and runs, digit
+    /// runs cut out of step, a multi-byte space before CR LF cut inside), at tiny lookaheads:
+    /// the join's repairs give the unsharded ids.
+    @Test(arguments: ["gpt2", "gpt4", "o200k"])
+    func repairedJoinsGiveTheUnshardedIds(pattern: String) throws {
+        var generator = CorpusGenerator(seed: 17)
+        let tokenizer = try TrainedTokenizer.make(on: Array(generator.text(.longRuns, size: 3000).utf8), pattern: pattern)
+        let text = SegmentRepairTests.hardText(seed: 4) + Array("a 42\u{3000}\r\nHello\u{3000}\r\n".utf8)
+        let whole = try tokenizer.encode(bytes: text, settings: EncodeSettings(threads: 1))
+        #expect(try tokenizer.decode(whole) == text)
+        for threads in [1, 3] {
+            for shardBytes in [1, 2, 3, 7, 16, 61] {
+                for lookahead in [0, 1, 5] {
+                    var settings = EncodeSettings(threads: threads)
+                    settings.shardBytes = shardBytes
+                    settings.minimumLookahead = lookahead
+                    settings.leadingWordLimit = lookahead == 1 ? 1 : 1024
+                    let ids = try tokenizer.encode(bytes: text, settings: settings)
+                    #expect(ids == whole, "threads \(threads), shards of \(shardBytes), lookahead \(lookahead)")
+                }
+            }
         }
     }
 

@@ -2,17 +2,17 @@ import Testing
 @_spi(Plumbing) @testable import BPECore
 
 /// The shard walk on its own: what it reports for every segment of a piece, cut anywhere,
-/// adds up to exactly the piece's words (SPEC §7: any shard size gives the same result).
+/// adds up to exactly the piece's words (SPEC §7: any shard size gives the same result); and
+/// a segment that would have to read past its limit stops, having owned a prefix of its words.
 @Suite struct SegmentWalkTests {
     /// Remembers every report of the walk.
     struct Recorder: SegmentWalkVisitor {
         var owned: [Range<Int>] = []
-        var left: [Range<Int>] = []
         var superseded: [Range<Int>] = []
         var handOffs: [Range<Int>?] = []
+        var outcome: SegmentWalk.Outcome = .complete
 
         mutating func own(_ word: Range<Int>) { owned.append(word) }
-        mutating func leftToPreviousSegment(_ word: Range<Int>) { left.append(word) }
         mutating func superseded(_ word: Range<Int>) { superseded.append(word) }
         mutating func handOff(at word: Range<Int>?) { handOffs.append(word) }
     }
@@ -30,30 +30,32 @@ import Testing
         return ends + [text.count]
     }
 
-    /// Walks every segment of `text` (one piece) cut every `size` bytes.
-    static func walk(_ text: [UInt8], pattern: String, every size: Int) throws -> [Recorder] {
+    /// Walks every segment of `text` (one piece) cut every `size` bytes, each reading up to
+    /// `lookahead` bytes past its end (the piece's end if `nil`).
+    static func walk(_ text: [UInt8], pattern: String, every size: Int, lookahead: Int? = nil) throws -> [Recorder] {
         let matcher = PatternMatcher(try CompiledPattern(SplitPattern.resolve(pattern)))
         let ends = cuts(text, every: size)
-        var starts = [0] + ends.dropLast()
-        starts = Array(starts)
+        let starts = [0] + ends.dropLast()
         return try text.withUnsafeBufferPointer { piece in
             try ends.indices.map { index in
                 var recorder = Recorder()
-                let nextEnd = index + 1 < ends.count ? ends[index + 1] : text.count
-                try SegmentWalk.walk(
-                    piece: piece, start: starts[index], end: ends[index], nextEnd: nextEnd, matcher: matcher, visitor: &recorder)
+                var limit = lookahead.map { min(text.count, ends[index] + $0) } ?? text.count
+                while limit < text.count && text[limit] & 0xC0 == 0x80 { limit += 1 }
+                recorder.outcome = try SegmentWalk.walk(
+                    piece: piece, start: starts[index], end: ends[index], limit: limit, matcher: matcher,
+                    visitor: &recorder)
                 return recorder
             }
         }
     }
 
-    /// Every word (as a range) of the uncut piece.
-    static func words(_ text: [UInt8], pattern: String) throws -> [Range<Int>] {
+    /// Every word (as a range) of the uncut piece, from `start`.
+    static func words(_ text: [UInt8], pattern: String, from start: Int = 0) throws -> [Range<Int>] {
         let matcher = PatternMatcher(try CompiledPattern(SplitPattern.resolve(pattern)))
         return try text.withUnsafeBufferPointer { piece in
-            var cursor = WordCursor(subject: piece, start: 0)
+            var cursor = WordCursor(subject: piece, start: start)
             var words: [Range<Int>] = []
-            while let word = try cursor.next(matcher) { words.append(word) }
+            while let word = try cursor.nextWord(matcher) { words.append(word) }
             return words
         }
     }
@@ -67,6 +69,7 @@ import Testing
         for size in [1, 2, 3, 5, 8, 13, 64, 1 << 20] {
             var total: [Range<Int>: Int] = [:]
             for segment in try Self.walk(text, pattern: pattern, every: size) {
+                #expect(segment.outcome == .complete, "a segment that may read to the piece's end completes")
                 for word in segment.owned { total[word, default: 0] += 1 }
                 for word in segment.superseded { total[word, default: 0] -= 1 }
             }
@@ -89,17 +92,48 @@ import Testing
         #expect(segments.last?.handOffs.isEmpty == true, "the last segment ends with its piece")
     }
 
-    /// Only the first segment handles the long word; the segments inside it leave their
-    /// first word to the one before and own nothing. The last segment sees just the word's
-    /// tail, which ends with it (so it does not cross), and the one before supersedes it.
-    @Test func aWordLongerThanManySegmentsIsOwnedOnceByTheFirst() throws {
-        let text = Array(String(repeating: "a", count: 100).utf8)
-        let segments = try Self.walk(text, pattern: #"\p{L}+"#, every: 10)
-        #expect(segments.count == 10)
-        #expect(segments[0].owned == [0..<100])
-        #expect(segments[1..<9].allSatisfy { $0.left.count == 1 && $0.owned.isEmpty })
-        #expect(segments[8].superseded == [90..<100])
-        #expect(segments[9].owned == [90..<100])
-        #expect(segments.flatMap(\.superseded) == [90..<100])
+    /// A bounded segment either completes exactly as an unbounded one, or stops having
+    /// owned a prefix of its own words and reported nothing else; the state it returns
+    /// resumes its word sequence.
+    @Test(arguments: ["gpt4", "o200k", #"\p{N}{1,3}|\w*|\s"#])
+    func aBoundedSegmentCompletesExactlyOrOwnsAPrefix(pattern: String) throws {
+        var generator = CorpusGenerator(seed: 5)
+        let text = generator.cuttingText(size: 300)
+        for size in [1, 4, 9, 40] {
+            let free = try Self.walk(text, pattern: pattern, every: size)
+            for lookahead in [0, 1, 3, 17] {
+                let bounded = try Self.walk(text, pattern: pattern, every: size, lookahead: lookahead)
+                let starts = [0] + Self.cuts(text, every: size).dropLast()
+                for (index, segment) in bounded.enumerated() {
+                    switch segment.outcome {
+                    case .complete:
+                        #expect(segment.owned == free[index].owned && segment.superseded == free[index].superseded)
+                        #expect(segment.handOffs == free[index].handOffs)
+                    case let .incomplete(state):
+                        #expect(segment.superseded.isEmpty && segment.handOffs.isEmpty)
+                        let sequence = try Self.words(text, pattern: pattern, from: starts[index])
+                        #expect(Array(sequence.prefix(segment.owned.count)) == segment.owned)
+                        let resumed = try text.withUnsafeBufferPointer { piece in
+                            var cursor = WordCursor(subject: piece, state: state)
+                            return try cursor.nextWord(PatternMatcher(try CompiledPattern(SplitPattern.resolve(pattern))))
+                        }
+                        #expect(resumed == sequence.dropFirst(segment.owned.count).first, "resumes S(start)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Segments inside a word longer than their lookahead stop at once and read no further;
+    /// the first owns nothing either (the word starts in it but runs past its limit).
+    @Test func aWordLongerThanTheLookaheadStopsEverySegmentItCrosses() throws {
+        let text = Array((String(repeating: "a", count: 100) + " b").utf8)
+        let segments = try Self.walk(text, pattern: #"\p{L}+| "#, every: 10, lookahead: 10)
+        #expect(segments.count == 11)
+        for segment in segments[0..<8] {
+            #expect(segment.owned.isEmpty && segment.superseded.isEmpty)
+            #expect(segment.outcome != .complete)
+        }
+        #expect(segments[0].outcome == .incomplete(.init(position: 0, lastWasEmpty: false)))
     }
 }

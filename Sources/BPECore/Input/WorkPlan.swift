@@ -25,22 +25,34 @@ package struct WorkPlan: Sendable {
     package let units: [WorkUnit]
     /// Per input, the number of special-token occurrences found.
     package let specialTokenCounts: [Int]
+    /// How far past its end a segment may read, at least (see `UnitSegment.limit`).
+    package let minimumLookahead: Int
+
+    /// The default `minimumLookahead`: a word or whitespace run shorter than this (plus the
+    /// segment's length) never needs `SegmentRepair`. Tests lower it to exercise the repair.
+    package static let defaultMinimumLookahead = 4096
 
     /// Plans `files`: finds the special tokens, then cuts each input every `shardBytes` bytes.
     /// - Complexity: O(total bytes / threads) for the token scan.
-    package init(files: [CorpusFile], specialTokens: SpecialTokenScanner, shardBytes: Int, threads: Int) {
+    package init(
+        files: [CorpusFile], specialTokens: SpecialTokenScanner, shardBytes: Int, threads: Int,
+        minimumLookahead: Int = defaultMinimumLookahead
+    ) {
         self.init(
             files: files,
             specialTokenOccurrences: files.map { file in
                 specialTokens.occurrences(in: file.bytes, threads: threads) { file.releasePages($0) }.map(\.range)
             },
-            shardBytes: shardBytes)
+            shardBytes: shardBytes, minimumLookahead: minimumLookahead)
     }
 
     /// Plans `files` whose special tokens were already found (`specialTokenOccurrences[i]`
     /// for file i, in order, never overlapping), cutting each every `shardBytes` bytes.
     /// - Complexity: O(special tokens + units); never reads the text.
-    package init(files: [CorpusFile], specialTokenOccurrences: [[Range<Int>]], shardBytes: Int) {
+    package init(
+        files: [CorpusFile], specialTokenOccurrences: [[Range<Int>]], shardBytes: Int,
+        minimumLookahead: Int = defaultMinimumLookahead
+    ) {
         var pieces: [[Range<Int>]] = []
         var units: [WorkUnit] = []
         for (fileIndex, file) in files.enumerated() {
@@ -64,6 +76,7 @@ package struct WorkPlan: Sendable {
         self.pieces = pieces
         self.units = units
         self.specialTokenCounts = specialTokenOccurrences.map(\.count)
+        self.minimumLookahead = max(0, minimumLookahead)
     }
 }
 
@@ -75,8 +88,11 @@ package struct UnitSegment: Sendable, Equatable {
     /// Where the unit's share of the piece starts and ends (character starts).
     package var start: Int
     package var end: Int
-    /// Where the next unit's share of the same piece ends (the piece's end if none).
-    package var nextEnd: Int
+    /// What the segment's walk may read up to, not including (a character start): the
+    /// piece's end if the segment ends with the piece, else the segment's length past its
+    /// end and at least `WorkPlan.minimumLookahead`, within the piece. Each segment's reading
+    /// is thus bounded by a few times its length (see `SegmentWalk`).
+    package var limit: Int
 }
 
 extension WorkPlan {
@@ -91,7 +107,6 @@ extension WorkPlan {
     package func segments(ofUnit index: Int, in text: UnsafeBufferPointer<UInt8>) -> (range: Range<Int>, segments: [UnitSegment]) {
         let pieces = self.pieces[units[index].file]
         let range = units[index].characterRange(in: text)
-        let nextEnd = max(range.upperBound, self.unit(after: index)?.characterRange(in: text).upperBound ?? text.count)
         // The first piece ending after the unit's start.
         var low = 0
         var high = pieces.count
@@ -103,9 +118,11 @@ extension WorkPlan {
         var pieceIndex = low
         while pieceIndex < pieces.count && pieces[pieceIndex].lowerBound < range.upperBound {
             let piece = pieces[pieceIndex]
-            segments.append(UnitSegment(
-                piece: piece, start: max(piece.lowerBound, range.lowerBound), end: min(piece.upperBound, range.upperBound),
-                nextEnd: min(piece.upperBound, nextEnd)))
+            let start = max(piece.lowerBound, range.lowerBound)
+            let end = min(piece.upperBound, range.upperBound)
+            var limit = min(piece.upperBound, end + max(end - start, minimumLookahead))
+            while limit < piece.upperBound && text[limit] & 0xC0 == 0x80 { limit += 1 }
+            segments.append(UnitSegment(piece: piece, start: start, end: end, limit: limit))
             pieceIndex += 1
         }
         return (range, segments)

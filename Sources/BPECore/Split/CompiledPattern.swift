@@ -29,8 +29,10 @@ import CPCRE2
         code = compiled
         // A pattern may switch JIT off itself (`(*NO_JIT)`): compiling then "succeeds" with no
         // JIT code, and `pcre2_jit_match` would fail on every call. Use JIT only if there is code.
+        // Both modes: complete matching to a piece's end, hard partial matching up to a
+        // segment's lookahead limit (see `PatternMatcher.match`).
         var jitSize = 0
-        usesJIT = pcre2_jit_compile_8(compiled, PCRE2_JIT_COMPLETE) == 0
+        usesJIT = pcre2_jit_compile_8(compiled, PCRE2_JIT_COMPLETE | PCRE2_JIT_PARTIAL_HARD) == 0
             && pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_JITSIZE), &jitSize) == 0 && jitSize > 0
     }
 

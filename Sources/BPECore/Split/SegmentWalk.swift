@@ -1,6 +1,6 @@
 /// The exact shard walk: how a segment of a piece, cut anywhere, finds the words that are
-/// its own, so that segments cut anywhere add up to exactly the words of the whole piece.
-/// Counting (training) and encoding both walk segments with it.
+/// its own, so that segments cut anywhere add up to exactly the words of the whole piece —
+/// in time linear in the piece, whatever its words.
 ///
 /// Let S(x) be the word sequence a `WordCursor` produces when it starts at offset x. The true
 /// words of a piece are S(0). A segment [s, e) owns every word of S(s) that starts before e;
@@ -11,93 +11,108 @@
 /// match), so the segment has contributed S(s) minus S(e) up to their common tail. Summed
 /// over the segments s0 = 0 < s1 < … of a piece these contributions telescope to S(0): a
 /// counter adds +1 per owned and −1 per superseded word; an encoder encodes owned words and
-/// the join drops the next segment's words before the hand-off. In practice the walk ends
-/// after a word or two; a pathological cut (inside a run of digits for `\p{N}{1,3}`) walks
-/// until the run ends.
+/// the join drops the next segment's words before the hand-off.
 ///
-/// One refinement keeps a word longer than many segments (a megabyte-long run of letters)
-/// from being handled by each of them: a segment that starts inside the piece does not own
-/// its first word if that word runs past the segment's end (it *crosses* it); it is *left to
-/// the previous segment*. The segment before meets that word as the first of S(end): if it
-/// is their common word, it owns it (and hands off at the word after it); if not, it does not
-/// supersede it. The sums are unchanged.
+/// **Bounded reading.** A segment reads nothing at or after its *limit* (`WorkPlan` sets it a
+/// segment's length past its end, at least `WorkPlan.minimumLookahead`; the piece's end for a
+/// piece's last segment). Without it, every segment that starts inside a long word, a long
+/// whitespace run or a stretch no match starts in would read to that stretch's end, and a
+/// pathological hand-off (a cut inside a run of digits for `\p{N}{1,3}` puts S(s) and S(e)
+/// out of step until the run ends) would walk there from every segment inside the run: time
+/// quadratic in the run. A segment whose walk needs to read past its limit stops and is
+/// *incomplete*: it has owned the words of S(s) before the returned cursor state, nothing
+/// else. `SegmentRepair` goes on from that state, reading as far as the words need, and
+/// meets the segments after it. So every byte is read a bounded number of times.
 @_spi(Plumbing) public protocol SegmentWalkVisitor {
     /// A word of the segment's own (empty matches included), in text order.
     mutating func own(_ word: Range<Int>)
-    /// The segment's first word, which crosses its end and is left to the segment before.
-    mutating func leftToPreviousSegment(_ word: Range<Int>)
     /// A word of the next segment's sequence that precedes the hand-off: not a true word.
     mutating func superseded(_ word: Range<Int>)
     /// The first word the next segment keeps (`nil`: none, the piece ended first). Called
-    /// only when the segment ends inside the piece.
+    /// only when a segment that ends inside the piece completes.
     mutating func handOff(at word: Range<Int>?)
 }
 
 /// Public only to swift-bpe's own modules (`@_spi(Plumbing)`): it must be inlined into its
 /// callers in other modules, and `package` declarations are not.
 @_spi(Plumbing) public enum SegmentWalk {
-    /// Walks segment `start..<end` of `piece` (offsets relative to the piece), reporting every
-    /// word to `visitor`. `nextEnd` is the end of the following segment of the piece (the
-    /// piece's length if none).
-    /// - Complexity: one PCRE2 match per word of the segment, plus the words walked past its
-    ///   end (a word or two, usually).
-    /// Always inlined into its two callers, so that each is specialized for its visitor
-    /// (the visitor's calls are per word).
-    @inlinable @inline(__always)
-    public static func walk<Visitor: SegmentWalkVisitor>(
-        piece: UnsafeBufferPointer<UInt8>, start: Int, end: Int, nextEnd: Int,
-        matcher: PatternMatcher, visitor: inout Visitor
-    ) throws(PatternError) {
-        var ours = WordCursor(subject: piece, start: start)
-        var word = try ours.next(matcher)
-        if start > 0, let first = word, crosses(first, end) {
-            visitor.leftToPreviousSegment(first)
-            word = try ours.next(matcher)
-        }
-        // Invariant: every word of S(start) before `word` has been reported as owned.
-        while let current = word, current.lowerBound < end {
-            visitor.own(current)
-            word = try ours.next(matcher)
-        }
-        if end >= piece.count { return }
-
-        var theirs = WordCursor(subject: piece, start: end)
-        var their = try theirs.next(matcher)
-        // The next segment leaves its first word to us when it crosses that segment's end.
-        var theirFirstIsLeft = their.map { crosses($0, nextEnd) } ?? false
-        // Invariant: the words owned and superseded so far are exactly those of S(start) and
-        // S(end) that precede, in (start, end) order, both `word` and `their` — except a first
-        // word of S(end) left to us, which is neither.
-        while true {
-            switch (word, their) {
-            case (nil, nil):
-                visitor.handOff(at: nil)
-                return
-            case let (mine?, theirsWord?) where mine == theirsWord:
-                if theirFirstIsLeft {
-                    visitor.own(mine)
-                    visitor.handOff(at: try ours.next(matcher))
-                } else {
-                    visitor.handOff(at: mine)
-                }
-                return
-            case let (mine?, theirsWord) where theirsWord == nil || precedes(mine, theirsWord!):
-                visitor.own(mine)
-                word = try ours.next(matcher)
-            case let (_, theirsWord?):
-                if !theirFirstIsLeft { visitor.superseded(theirsWord) }
-                their = try theirs.next(matcher)
-                theirFirstIsLeft = false
-            default:
-                return  // unreachable: (nil, nil) and (_, some) are handled above
-            }
-        }
+    /// How a segment's walk ended.
+    public enum Outcome: Equatable, Sendable {
+        /// Its words are all reported, hand-off included.
+        case complete
+        /// It had to read past its limit: the words of S(start) before this state are
+        /// reported as owned, nothing else; `SegmentRepair` goes on from here.
+        case incomplete(WordCursor.State)
     }
 
-    /// Whether `word` starts before `end` and runs past it.
+    /// Walks segment `start..<end` of `piece` (offsets relative to the piece), reporting every
+    /// word to `visitor` and reading nothing at or after `limit` (`end...piece.count`).
+    /// - Complexity: reads at most `limit - start` bytes: one PCRE2 match per word of the
+    ///   segment, plus the words walked past its end (a word or two, usually, walked twice:
+    ///   once to see that the hand-off lies before the limit, once to report).
+    /// Always inlined into its callers, so that each is specialized for its visitor (the
+    /// visitor's calls are per word).
     @inlinable @inline(__always)
-    public static func crosses(_ word: Range<Int>, _ end: Int) -> Bool {
-        word.lowerBound < end && word.upperBound > end
+    public static func walk<Visitor: SegmentWalkVisitor>(
+        piece: UnsafeBufferPointer<UInt8>, start: Int, end: Int, limit: Int,
+        matcher: PatternMatcher, visitor: inout Visitor
+    ) throws(PatternError) -> Outcome {
+        var ours = WordCursor(subject: piece, start: start, limit: limit)
+        var before = ours.state
+        var word = try ours.next(matcher)
+        // Invariant: every word of S(start) before `word` has been reported as owned, and
+        // `before` is the cursor's state before `word`.
+        while case let .word(current) = word, current.lowerBound < end {
+            visitor.own(current)
+            before = ours.state
+            word = try ours.next(matcher)
+        }
+        if word == .unresolved { return .incomplete(before) }
+        if end >= piece.count { return .complete }
+
+        let theirs = WordCursor(subject: piece, start: end, limit: limit)
+        var dryRun = IgnoringVisitor()
+        guard try handOff(ours: ours, mine: word, theirs: theirs, matcher: matcher, visitor: &dryRun) else {
+            return .incomplete(before)
+        }
+        _ = try handOff(ours: ours, mine: word, theirs: theirs, matcher: matcher, visitor: &visitor)
+        return .complete
+    }
+
+    /// Walks S(s) (`ours`, whose next word is `mine`) and S(e) (`theirs`) together from the
+    /// segment's end until they share a word, reporting words of S(s) as owned and of S(e)
+    /// as superseded. Returns `false`, part-way, if a word is unresolved.
+    @inlinable @inline(__always)
+    static func handOff<Visitor: SegmentWalkVisitor>(
+        ours: WordCursor, mine: WordCursor.Step, theirs: WordCursor, matcher: PatternMatcher, visitor: inout Visitor
+    ) throws(PatternError) -> Bool {
+        var ours = ours
+        var theirs = theirs
+        var mine = mine
+        var their = try theirs.next(matcher)
+        // Invariant: the words reported so far are exactly those of S(s) and S(e) that
+        // precede, in (start, end) order, both `mine` and `their`.
+        while true {
+            switch (mine, their) {
+            case (.unresolved, _), (_, .unresolved):
+                return false
+            case (.end, .end):
+                visitor.handOff(at: nil)
+                return true
+            case let (.word(ourWord), .word(theirWord)) where ourWord == theirWord:
+                visitor.handOff(at: ourWord)
+                return true
+            case let (.word(ourWord), .end):
+                visitor.own(ourWord)
+                mine = try ours.next(matcher)
+            case let (.word(ourWord), .word(theirWord)) where precedes(ourWord, theirWord):
+                visitor.own(ourWord)
+                mine = try ours.next(matcher)
+            case let (_, .word(theirWord)):
+                visitor.superseded(theirWord)
+                their = try theirs.next(matcher)
+            }
+        }
     }
 
     /// Whether word `a` comes before word `b` in a findall sequence holding both.
@@ -105,4 +120,12 @@
     public static func precedes(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
         a.lowerBound < b.lowerBound || (a.lowerBound == b.lowerBound && a.upperBound < b.upperBound)
     }
+}
+
+/// A visitor that reports nothing: for walking ahead to see whether a walk completes.
+@_spi(Plumbing) public struct IgnoringVisitor: SegmentWalkVisitor {
+    @inlinable public init() {}
+    @inlinable public mutating func own(_ word: Range<Int>) {}
+    @inlinable public mutating func superseded(_ word: Range<Int>) {}
+    @inlinable public mutating func handOff(at word: Range<Int>?) {}
 }

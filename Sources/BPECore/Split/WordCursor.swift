@@ -4,45 +4,97 @@
 ///
 /// The state after a match depends only on that match's range, so two cursors that produce
 /// the same match produce the same words from then on. `SegmentWalk` relies on this.
+///
+/// A cursor may be bounded by a `limit`: it then reads no byte at or after it, and a word it
+/// cannot decide without doing so is `.unresolved` (the cursor stays where it was).
 @_spi(Plumbing) public struct WordCursor {
-    @usableFromInline let subject: UnsafeBufferPointer<UInt8>
-    @usableFromInline var position: Int
-    @usableFromInline var lastWasEmpty = false
+    /// Where a cursor is: enough to resume the same word sequence with another cursor.
+    public struct State: Equatable, Sendable {
+        public var position: Int
+        public var lastWasEmpty: Bool
 
-    /// A cursor whose first search starts at `start` (a character boundary of `subject`).
-    @inlinable
-    public init(subject: UnsafeBufferPointer<UInt8>, start: Int) {
-        self.subject = subject
-        self.position = start
-    }
-
-    /// The next word, or `nil` at the end of the piece.
-    /// - Complexity: one PCRE2 match (two after an empty match).
-    @inlinable @inline(__always)
-    public mutating func next(_ matcher: PatternMatcher) throws(PatternError) -> Range<Int>? {
-        while true {
-            if lastWasEmpty {
-                if position >= subject.count { return nil }
-                if let match = try matcher.match(in: subject, from: position, nonEmptyAnchored: true) {
-                    return accept(match)
-                }
-                lastWasEmpty = false
-                position = nextCharacterBoundary(after: position)
-            }
-            if position > subject.count { return nil }
-            guard let match = try matcher.match(in: subject, from: position) else {
-                position = subject.count + 1
-                return nil
-            }
-            return accept(match)
+        @inlinable
+        public init(position: Int, lastWasEmpty: Bool) {
+            self.position = position
+            self.lastWasEmpty = lastWasEmpty
         }
     }
 
+    /// What `next` found.
+    public enum Step: Equatable {
+        case word(Range<Int>)
+        /// The piece has no more words.
+        case end
+        /// The next word depends on text at or after the limit.
+        case unresolved
+    }
+
+    @usableFromInline let subject: UnsafeBufferPointer<UInt8>
+    /// No byte at or after it is read (`subject.count`: unbounded).
+    public let limit: Int
+    @usableFromInline var position: Int
+    @usableFromInline var lastWasEmpty = false
+
+    /// A cursor whose first search starts at `start` (a character boundary of `subject`),
+    /// reading nothing at or after `limit` (a character boundary; by default the end).
+    @inlinable
+    public init(subject: UnsafeBufferPointer<UInt8>, start: Int, limit: Int? = nil) {
+        self.init(subject: subject, state: State(position: start, lastWasEmpty: false), limit: limit)
+    }
+
+    /// A cursor that goes on from `state`, which another cursor over `subject` reached.
+    @inlinable
+    public init(subject: UnsafeBufferPointer<UInt8>, state: State, limit: Int? = nil) {
+        self.subject = subject
+        self.limit = min(limit ?? subject.count, subject.count)
+        self.position = state.position
+        self.lastWasEmpty = state.lastWasEmpty
+    }
+
+    /// Where the cursor is: the next search resumes from here.
+    @inlinable
+    public var state: State { State(position: position, lastWasEmpty: lastWasEmpty) }
+
+    /// The next word, `.end` at the end of the piece, or `.unresolved` (bounded cursors only;
+    /// the state is then unchanged).
+    /// - Complexity: one PCRE2 match (two after an empty match), reading at most up to the limit.
     @inlinable @inline(__always)
-    mutating func accept(_ match: Range<Int>) -> Range<Int> {
+    public mutating func next(_ matcher: PatternMatcher) throws(PatternError) -> Step {
+        var searchFrom = position
+        if lastWasEmpty {
+            if position >= subject.count { return .end }
+            if position >= limit { return .unresolved }
+            switch try matcher.match(in: subject, from: position, limit: limit, nonEmptyAnchored: true) {
+            case let .match(match): return accept(match)
+            case .unresolved: return .unresolved
+            case .noMatch: break
+            }
+            searchFrom = nextCharacterBoundary(after: position)
+        }
+        if searchFrom > subject.count { return .end }
+        if searchFrom >= limit && limit < subject.count { return .unresolved }
+        switch try matcher.match(in: subject, from: searchFrom, limit: limit) {
+        case let .match(match): return accept(match)
+        case .unresolved: return .unresolved
+        case .noMatch:
+            position = subject.count + 1
+            lastWasEmpty = false
+            return .end
+        }
+    }
+
+    /// The next word, or `nil` at the end of the piece. For unbounded cursors.
+    @inlinable @inline(__always)
+    public mutating func nextWord(_ matcher: PatternMatcher) throws(PatternError) -> Range<Int>? {
+        if case let .word(word) = try next(matcher) { return word }
+        return nil
+    }
+
+    @inlinable @inline(__always)
+    mutating func accept(_ match: Range<Int>) -> Step {
         position = match.upperBound
         lastWasEmpty = match.isEmpty
-        return match
+        return .word(match)
     }
 
     @inlinable

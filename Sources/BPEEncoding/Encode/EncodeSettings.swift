@@ -12,6 +12,9 @@ public struct EncodeSettings: Sendable {
     package var leadingWordLimit = 1024
     /// Word length from which `BytePairMerger` uses its heap (tests lower it).
     package var heapThreshold = BytePairMerger.defaultHeapThreshold
+    /// How far past its end a unit's split may read, at least, before the join finishes it
+    /// serially (`WorkPlan.minimumLookahead`; tests lower it to exercise `SegmentRepair`).
+    package var minimumLookahead = WorkPlan.defaultMinimumLookahead
 
     /// Settings for `threads` workers (by default, all cores).
     public init(threads: Int? = nil) {

@@ -14,9 +14,13 @@ struct EncodedUnit {
         var start: Int
         var end: Int
         var idEnd: Int
-        /// Whether the word was encoded (and counted in `words`) here; a first word left to
-        /// the unit before (see `SegmentWalk`, `SegmentEncoder`) was not.
-        var counted = true
+    }
+
+    /// The unit's last segment, if its walk stopped at its limit (see `SegmentWalk`): the
+    /// join goes on from where it stopped with a `SegmentRepair`.
+    struct IncompleteTail {
+        var piece: Range<Int>
+        var state: WordCursor.State
     }
 
     var file: Int
@@ -31,6 +35,7 @@ struct EncodedUnit {
     /// The first word (file offsets) this unit's sequence shares with the next unit's, when
     /// the unit ends inside a piece; `pieceEndMarker` if they share none before the piece ends.
     var handOff: (piece: Int, word: Range<Int>)?
+    var incompleteTail: IncompleteTail?
 
     init(file: Int) { self.file = file }
 

@@ -1,9 +1,8 @@
 @_spi(Plumbing) import BPECore
 
-/// Encodes one segment's words as `SegmentWalk` reports them: the words the segment owns
-/// are encoded in order; a first word left to the segment before and, for a segment that
-/// starts inside its piece, its leading words are recorded for the join; the hand-off word
-/// is kept in the result.
+/// Encodes one segment's words as `SegmentWalk` (or `SegmentRepair`) reports them: the words
+/// the segment owns are encoded in order; for a segment that starts inside its piece, its
+/// leading words are recorded for the join; the hand-off word is kept in the result.
 ///
 /// Owned words wait in a small FIFO between the regex and their lookup, their rank-table slot
 /// prefetched on arrival, so the cache miss overlaps the next matches. Three stages: on
@@ -26,10 +25,17 @@ struct SegmentEncoder: SegmentWalkVisitor {
     /// Leading words still to record (`nil`: the segment starts at its piece's start).
     private var recordsLeft: Int?
     private var result: EncodedUnit
+    /// Owned words before this word (file offsets) are not encoded: a repair's words the
+    /// join already has (see `EncodedStream`).
+    private var skipBefore: Range<Int>?
     private var queued = 0
     private var head = 0
 
-    init(encoder: UnitEncoder, base: UnsafePointer<UInt8>, piece: Range<Int>, recordsLeft: Int?, result: EncodedUnit) {
+    init(
+        encoder: UnitEncoder, base: UnsafePointer<UInt8>, piece: Range<Int>, recordsLeft: Int?, result: EncodedUnit,
+        skipBefore: Range<Int>? = nil
+    ) {
+        self.skipBefore = skipBefore
         self.encoder = encoder
         ranks = encoder.ranks
         cache = encoder.cache
@@ -44,6 +50,10 @@ struct SegmentEncoder: SegmentWalkVisitor {
 
     @inline(__always)
     mutating func own(_ word: Range<Int>) {
+        if let skip = skipBefore {
+            if EncodedUnit.precedes(shifted(word), skip) { return }
+            skipBefore = nil
+        }
         let capacity = UnitEncoder.queueCapacity
         let probe: RankTable.Probe? = word.isEmpty ? nil : ranks.probe(base + word.lowerBound, word.count)
         if let probe { ranks.prefetchFilter(probe) }
@@ -68,11 +78,6 @@ struct SegmentEncoder: SegmentWalkVisitor {
         queued += 1
     }
 
-    mutating func leftToPreviousSegment(_ word: Range<Int>) {
-        // Recorded, not encoded: the segment before encodes it if it is a true word.
-        record(word, counted: false)
-    }
-
     @inline(__always)
     mutating func superseded(_ word: Range<Int>) {}
 
@@ -95,18 +100,18 @@ struct SegmentEncoder: SegmentWalkVisitor {
                 into: &result.ids)
             result.words += 1
         }
-        if recordsLeft != nil { record(word, counted: true) }
+        if recordsLeft != nil { record(word) }
         queued -= 1
         head = (head + 1) & (UnitEncoder.queueCapacity - 1)
     }
 
     /// Records a leading word for the join, with the ids emitted so far.
-    private mutating func record(_ word: Range<Int>, counted: Bool) {
+    private mutating func record(_ word: Range<Int>) {
         guard let left = recordsLeft else { return }
         if left > 0 {
             let range = shifted(word)
             result.leadingWords.append(.init(
-                start: range.lowerBound, end: range.upperBound, idEnd: result.ids.count, counted: counted))
+                start: range.lowerBound, end: range.upperBound, idEnd: result.ids.count))
             recordsLeft = left - 1
         } else {
             result.leadingWordsComplete = false

@@ -52,7 +52,8 @@ extension Tokenizer {
             hits.append(allowed)
         }
         let plan = WorkPlan(
-            files: files, specialTokenOccurrences: hits.map { $0.map(\.range) }, shardBytes: max(1, settings.shardBytes))
+            files: files, specialTokenOccurrences: hits.map { $0.map(\.range) }, shardBytes: max(1, settings.shardBytes),
+            minimumLookahead: settings.minimumLookahead)
         let totalBytes = files.reduce(0) { $0 + $1.bytes.count }
         let units = plan.units
         let sharedHits = hits
@@ -81,11 +82,19 @@ extension Tokenizer {
                     try consume(.endOfFile(filesEnded))
                     filesEnded += 1
                 }
-                let (ids, words) = try join.admit(encoded) { () throws(EncodeError) in
-                    if fallbackEncoder == nil {
-                        fallbackEncoder = UnitEncoder(self, inputBytes: totalBytes, heapThreshold: settings.heapThreshold)
-                    }
-                    return try fallbackEncoder!.encode(
+                // Serial work on this thread (repairs, re-encodes) has its own encoder.
+                func serialEncoder() -> UnitEncoder {
+                    if let fallbackEncoder { return fallbackEncoder }
+                    let made = UnitEncoder(self, inputBytes: totalBytes, heapThreshold: settings.heapThreshold)
+                    fallbackEncoder = made
+                    return made
+                }
+                let text = files[unit.file].bytes
+                let (ids, words) = try join.admit(
+                    encoded, firstSegment: plan.segments(ofUnit: index, in: text).segments.first, text: text,
+                    encoder: serialEncoder
+                ) { () throws(EncodeError) in
+                    try serialEncoder().encode(
                         unit: index, of: plan, file: files[unit.file], specials: sharedHits[unit.file],
                         leadingWordLimit: Int.max)
                 }

@@ -50,7 +50,7 @@ extension UnitEncoder {
     func encodePiece(_ piece: UnsafeBufferPointer<UInt8>, into output: inout [TokenID]) throws(PatternError) {
         guard let base = piece.baseAddress, !piece.isEmpty else { return }
         var cursor = WordCursor(subject: piece, start: 0)
-        while let word = try cursor.next(matcher) {
+        while let word = try cursor.nextWord(matcher) {
             if word.isEmpty { continue }
             let bytes = base + word.lowerBound
             encodeWord(bytes, length: word.count, probe: ranks.probe(bytes, word.count), into: &output)

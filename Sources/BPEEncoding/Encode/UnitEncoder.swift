@@ -55,9 +55,12 @@ final class UnitEncoder {
         for segment in segments {
             emitSpecials(before: segment.piece.lowerBound)
             do throws(PatternError) {
-                try encodeSegment(
+                let outcome = try encodeSegment(
                     segment, in: file.bytes,
                     recordLeading: segment.start > segment.piece.lowerBound ? leadingWordLimit : nil, into: &result)
+                if case let .incomplete(state) = outcome {
+                    result.incompleteTail = .init(piece: segment.piece, state: state)
+                }
             } catch {
                 throw .pattern(error)
             }
@@ -70,7 +73,7 @@ final class UnitEncoder {
     /// into `result`; the hand-off word is recorded for the join (`EncodedStream`).
     private func encodeSegment(
         _ segment: UnitSegment, in text: UnsafeBufferPointer<UInt8>, recordLeading: Int?, into result: inout EncodedUnit
-    ) throws(PatternError) {
+    ) throws(PatternError) -> SegmentWalk.Outcome {
         let piece = segment.piece
         let subject = UnsafeBufferPointer(rebasing: text[piece])
         if recordLeading != nil { result.insidePiece = piece.lowerBound }
@@ -78,9 +81,40 @@ final class UnitEncoder {
             encoder: self, base: subject.baseAddress!, piece: piece, recordsLeft: recordLeading, result: result)
         result = EncodedUnit(file: result.file)  // `encoder` is now the only owner: no copies
         defer { result = encoder.finish() }
-        try SegmentWalk.walk(
+        return try SegmentWalk.walk(
             piece: subject, start: segment.start - piece.lowerBound, end: segment.end - piece.lowerBound,
-            nextEnd: segment.nextEnd - piece.lowerBound, matcher: matcher, visitor: &encoder)
+            limit: segment.limit - piece.lowerBound, matcher: matcher, visitor: &encoder)
+    }
+
+    /// Goes on with `repair` (of the piece `segment` lies in) and meets `segment`: the true
+    /// words before the hand-off (or before `segment`, if it is passed), encoded except those
+    /// before `skipBefore` (file offsets), and the hand-off word (file offsets) if there is one.
+    func meet(
+        _ segment: UnitSegment, in text: UnsafeBufferPointer<UInt8>, repair: inout SegmentRepair, file: Int,
+        skipBefore: Range<Int>?
+    ) throws(PatternError) -> (meeting: SegmentRepair.Meeting, encoded: EncodedUnit) {
+        let piece = segment.piece
+        let subject = UnsafeBufferPointer(rebasing: text[piece])
+        var encoder = SegmentEncoder(
+            encoder: self, base: subject.baseAddress!, piece: piece, recordsLeft: nil, result: EncodedUnit(file: file),
+            skipBefore: skipBefore)
+        let meeting = try repair.meet(
+            start: segment.start - piece.lowerBound, end: segment.end - piece.lowerBound,
+            limit: segment.limit - piece.lowerBound, matcher: matcher, visitor: &encoder)
+        return (meeting, encoder.finish())
+    }
+
+    /// Encodes every true word `repair` has left (its piece ends before another unit starts).
+    func finish(
+        _ repair: inout SegmentRepair, piece: Range<Int>, in text: UnsafeBufferPointer<UInt8>, file: Int,
+        skipBefore: Range<Int>?
+    ) throws(PatternError) -> EncodedUnit {
+        let subject = UnsafeBufferPointer(rebasing: text[piece])
+        var encoder = SegmentEncoder(
+            encoder: self, base: subject.baseAddress!, piece: piece, recordsLeft: nil, result: EncodedUnit(file: file),
+            skipBefore: skipBefore)
+        try repair.finish(matcher: matcher, visitor: &encoder)
+        return encoder.finish()
     }
 
     /// A "word" after every word of `piece`: the hand-off when the next unit's words are all

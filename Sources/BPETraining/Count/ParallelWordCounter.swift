@@ -4,7 +4,9 @@ import Synchronization
 
 /// The split+count phase: `threads` Dispatch workers take work units from a shared counter,
 /// split each unit's pieces with their own `PatternMatcher` and count the words into their
-/// own `WordCountTable`. Nothing is shared per word: no lock, no atomic.
+/// own `WordCountTable`. Nothing is shared per word: no lock, no atomic. Segments whose walk
+/// would have had to read far past their end (long words, long runs: see `SegmentWalk`) are
+/// finished afterwards by `SegmentRepair`, in text order, on the calling thread.
 package enum ParallelWordCounter {
     /// One table per worker; their sum is the corpus's word counts.
     /// - Complexity: O(total bytes) work; the regex dominates.
@@ -17,6 +19,13 @@ package enum ParallelWordCounter {
         }
     }
 
+    /// A segment whose walk stopped at its limit: unit, segment, and where it stopped.
+    struct IncompleteSegment {
+        var unit: Int
+        var segment: UnitSegment
+        var state: WordCursor.State
+    }
+
     /// The split phase into any sink: one sink per worker, made by `makeSink`.
     package static func split<Sink: WordSink>(
         files: [CorpusFile], plan: WorkPlan, pattern: CompiledPattern, threads: Int,
@@ -27,6 +36,7 @@ package enum ParallelWordCounter {
         let tables = (0..<workers).map { _ in makeSink() }
         let nextUnit = Atomic<Int>(0)
         let firstError = LockedValue<PatternError?>(nil)
+        let incomplete = LockedValue<[IncompleteSegment]>([])
         let bytesDone = Atomic<Int>(0)
         let totalBytes = plan.units.reduce(0) { $0 + $1.range.count }
 
@@ -38,7 +48,9 @@ package enum ParallelWordCounter {
                 if index >= plan.units.count { return }
                 let unit = plan.units[index]
                 do throws(PatternError) {
-                    try countUnit(index, of: plan, file: files[unit.file], matcher: matcher, table: table)
+                    if let stopped = try countUnit(index, of: plan, file: files[unit.file], matcher: matcher, table: table) {
+                        incomplete.withLock { $0.append(stopped) }
+                    }
                     files[unit.file].releasePages(unit.range)
                 } catch {
                     firstError.withLock { if $0 == nil { $0 = error } }
@@ -52,21 +64,81 @@ package enum ParallelWordCounter {
             }
         }
         if let error = firstError.withLock({ $0 }) { throw error }
+        let stopped = incomplete.withLock { $0 }
+        if !stopped.isEmpty {
+            try repair(stopped, of: plan, files: files, matcher: PatternMatcher(pattern), table: tables[0])
+        }
         return tables
     }
 
-    /// Counts the segments of every piece that overlaps unit `index` of `plan`.
+    /// Counts the segments of every piece that overlaps unit `index` of `plan`. Returns the
+    /// unit's last segment if its walk is incomplete (only a segment that ends inside its
+    /// piece, the last, can be).
     static func countUnit<Sink: WordSink>(
         _ index: Int, of plan: WorkPlan, file: CorpusFile, matcher: PatternMatcher, table: Sink
-    ) throws(PatternError) {
+    ) throws(PatternError) -> IncompleteSegment? {
         let readableEnd = file.bytes.baseAddress! + file.bytes.count
+        var stopped: IncompleteSegment?
         for segment in plan.segments(ofUnit: index, in: file.bytes).segments {
             let piece = segment.piece
             let subject = UnsafeBufferPointer(rebasing: file.bytes[piece])
             var counter = SegmentCounter(sink: table, base: subject.baseAddress!, readableEnd: readableEnd)
-            try SegmentWalk.walk(
+            let outcome = try SegmentWalk.walk(
                 piece: subject, start: segment.start - piece.lowerBound, end: segment.end - piece.lowerBound,
-                nextEnd: segment.nextEnd - piece.lowerBound, matcher: matcher, visitor: &counter)
+                limit: segment.limit - piece.lowerBound, matcher: matcher, visitor: &counter)
+            if case let .incomplete(state) = outcome {
+                stopped = IncompleteSegment(unit: index, segment: segment, state: state)
+            }
+        }
+        return stopped
+    }
+
+    /// Finishes the incomplete segments (any order) with `SegmentRepair`: from each, the true
+    /// words run on through the segments after it, each of which hands off (done, or a new
+    /// repair from where it stopped if it is incomplete itself) or is passed (its counts
+    /// are taken back by walking it again, undoing).
+    /// - Complexity: linear in the bytes the repairs own and the segments they meet.
+    static func repair<Sink: WordSink>(
+        _ stopped: [IncompleteSegment], of plan: WorkPlan, files: [CorpusFile], matcher: PatternMatcher, table: Sink
+    ) throws(PatternError) {
+        let ordered = stopped.sorted { $0.unit < $1.unit }
+        let stoppedByUnit = Dictionary(ordered.map { ($0.unit, $0) }, uniquingKeysWith: { first, _ in first })
+        // Units whose incomplete segment an earlier repair met (and so finished).
+        var met = Set<Int>()
+        for first in ordered where !met.contains(first.unit) {
+            let file = files[plan.units[first.unit].file]
+            let piece = first.segment.piece
+            let subject = UnsafeBufferPointer(rebasing: file.bytes[piece])
+            let readableEnd = file.bytes.baseAddress! + file.bytes.count
+            var counter = SegmentCounter(sink: table, base: subject.baseAddress!, readableEnd: readableEnd)
+            var repair = try SegmentRepair(piece: subject, resumingAt: first.state, matcher: matcher)
+            var unit = first.unit + 1
+            while true {
+                // The piece's next segment is the first segment of the next unit, if that
+                // unit is of the same input and starts inside the piece.
+                guard plan.unit(after: unit - 1) != nil,
+                    let segment = plan.segments(ofUnit: unit, in: file.bytes).segments.first, segment.piece == piece
+                else {
+                    try repair.finish(matcher: matcher, visitor: &counter)
+                    break
+                }
+                let start = segment.start - piece.lowerBound
+                let end = segment.end - piece.lowerBound
+                let limit = segment.limit - piece.lowerBound
+                let meeting = try repair.meet(start: start, end: end, limit: limit, matcher: matcher, visitor: &counter)
+                let itself = stoppedByUnit[unit].flatMap { $0.segment == segment ? $0 : nil }
+                if itself != nil { met.insert(unit) }
+                if meeting == .handedOff {
+                    guard let itself else { break }
+                    repair = try SegmentRepair(piece: subject, resumingAt: itself.state, matcher: matcher)
+                } else {
+                    var undoing = counter
+                    undoing.undoing = true
+                    _ = try SegmentWalk.walk(
+                        piece: subject, start: start, end: end, limit: limit, matcher: matcher, visitor: &undoing)
+                }
+                unit += 1
+            }
         }
     }
 }

@@ -182,7 +182,8 @@ public enum Training {
         let (files, occurrences, repaired): ([CorpusFile], [[SpecialTokenOccurrence]], Int)
         do { (files, occurrences, repaired) = try read() } catch { throw .input(error) }
         let plan = WorkPlan(
-            files: files, specialTokenOccurrences: occurrences.map { $0.map(\.range) }, shardBytes: configuration.shardBytes)
+            files: files, specialTokenOccurrences: occurrences.map { $0.map(\.range) }, shardBytes: configuration.shardBytes,
+            minimumLookahead: configuration.minimumLookahead)
         return (files, plan, repaired)
     }
 }

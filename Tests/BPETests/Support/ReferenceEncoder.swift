@@ -17,7 +17,7 @@ enum ReferenceEncoder {
         func flush() throws {
             try piece.withUnsafeBufferPointer { buffer in
                 var cursor = WordCursor(subject: buffer, start: 0)
-                while let word = try cursor.next(matcher) {
+                while let word = try cursor.nextWord(matcher) {
                     if !word.isEmpty { ids += bytePairMerge(Array(buffer[word]), ranks: ranks) }
                 }
             }

@@ -97,7 +97,7 @@ enum ReferenceTrainer {
         for piece in pieces where !piece.isEmpty {
             try piece.withUnsafeBufferPointer { buffer in
                 var cursor = WordCursor(subject: buffer, start: 0)
-                while let word = try cursor.next(matcher) {
+                while let word = try cursor.nextWord(matcher) {
                     if !word.isEmpty { counts[Array(buffer[word]), default: 0] += 1 }
                 }
             }

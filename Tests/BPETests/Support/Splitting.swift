@@ -10,7 +10,7 @@ func split(_ text: String, _ pattern: String) throws -> [String] {
     return try bytes.withUnsafeBufferPointer { buffer in
         var cursor = WordCursor(subject: buffer, start: 0)
         var words: [String] = []
-        while let word = try cursor.next(matcher) {
+        while let word = try cursor.nextWord(matcher) {
             words.append(String(decoding: buffer[word], as: UTF8.self))
         }
         return words
