@@ -49,15 +49,7 @@ let package = Package(
                 .product(name: "HeapModule", package: "swift-collections"),
             ]
         ),
-        .target(
-            name: "BPEEncoding",
-            dependencies: [
-                "BPECore",
-                "BPEFormats",
-                "CPrefetch",
-                .product(name: "HeapModule", package: "swift-collections"),
-            ]
-        ),
+        .target(name: "BPEEncoding", dependencies: ["BPECore", "BPEFormats", "CPrefetch"]),
         .target(name: "BPE", dependencies: ["BPECore", "BPEFormats", "BPETraining", "BPEEncoding"]),
         .executableTarget(
             name: "bpe",

@@ -74,7 +74,7 @@ import Testing
         }
     }
 
-    @Test func heapMergerAgreesWithScanOnLongWords() throws {
+    @Test func longWordMergerAgreesWithScanOnRuns() throws {
         var generator = CorpusGenerator(seed: 99)
         let tokenizer = try TrainedTokenizer.make(on: Array(generator.text(.longRuns, size: 4000).utf8), pattern: "gpt2")
         for length in [2, 3, 17, 130, 400] {
@@ -89,6 +89,25 @@ import Testing
                 #expect(scan == heap, "\(unit) × \(length)")
                 #expect(scan.map(Int.init) == ReferenceEncoder.bytePairMerge(word, ranks: Self.ranks(of: tokenizer)))
             }
+        }
+    }
+
+    /// Long words of mixed content across the long-word merger's 64-offset blocks: the same
+    /// tokens as tiktoken's scan (the reference), merged in the same order.
+    @Test func longWordMergerAgreesWithTheReferenceAcrossBlocks() throws {
+        var generator = CorpusGenerator(seed: 123)
+        let training = Array(generator.text(.code, size: 3000).utf8) + Array(generator.text(.repeatedWords, size: 3000).utf8)
+        let tokenizer = try TrainedTokenizer.make(on: training, pattern: #"[\s\S]+"#)
+        let ranks = Self.ranks(of: tokenizer)
+        let alphabet = Array("the cat sat{}();\n  \t".utf8)
+        for length in [2, 63, 64, 65, 127, 128, 129, 700, 4097] {
+            var word = (0..<length).map { _ in generator.pick(alphabet) }
+            if length > 100 { word.replaceSubrange(10..<60, with: training[100..<150]) }
+            var merged: [TokenID] = []
+            word.withUnsafeBufferPointer {
+                LongWordMerger().merge($0.baseAddress!, length: word.count, table: tokenizer.ranks, into: &merged)
+            }
+            #expect(merged.map(Int.init) == ReferenceEncoder.bytePairMerge(word, ranks: ranks), "length \(length)")
         }
     }
 

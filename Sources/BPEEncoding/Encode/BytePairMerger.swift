@@ -1,36 +1,31 @@
 @_spi(Plumbing) import BPECore
 
-import HeapModule
-
 /// tiktoken's `byte_pair_merge`: splits one word into tokens by merging, again and again, the
 /// adjacent pair of parts whose concatenation has the lowest rank (the leftmost such pair on a
 /// tie), until no adjacent concatenation is a token. Owned by one worker (it keeps scratch).
 ///
 /// Short words use tiktoken's own array scan, O(n²) in the worst case and fastest for the
-/// few bytes most words have; a word longer than `heapThreshold` bytes uses a heap keyed by
-/// (rank, start) over a linked list of parts, O(n log n), which makes the same choices in the
-/// same order.
+/// few bytes most words have; a word longer than `heapThreshold` bytes goes to
+/// `LongWordMerger` (a tree of block minima, O(n log n) and about 4.5 bytes per byte), which
+/// makes the same choices in the same order.
 final class BytePairMerger {
-    /// Words longer than this use the heap (tests lower it to check both agree).
+    /// Words longer than this use `LongWordMerger` (tests lower it to check both agree).
     static let defaultHeapThreshold = 64
     let heapThreshold: Int
 
     private var capacity = 0
-    /// Array path: part k starts at `starts[k]`, its token is `tokens[k]`, and the pair of
-    /// parts k, k+1 has rank `pairRanks[k]`. Heap path: the same indexed by start offset.
+    /// Part k starts at `starts[k]`, its token is `tokens[k]`, and the pair of parts k, k+1
+    /// has rank `pairRanks[k]`.
     private var starts: UnsafeMutablePointer<Int32>
     private var tokens: UnsafeMutablePointer<TokenID>
     private var pairRanks: UnsafeMutablePointer<TokenID>
-    private var next: UnsafeMutablePointer<Int32>
-    private var previous: UnsafeMutablePointer<Int32>
+    private let longWords = LongWordMerger()
 
     init(heapThreshold: Int = BytePairMerger.defaultHeapThreshold) {
         self.heapThreshold = heapThreshold
         starts = .allocate(capacity: 1)
         tokens = .allocate(capacity: 1)
         pairRanks = .allocate(capacity: 1)
-        next = .allocate(capacity: 1)
-        previous = .allocate(capacity: 1)
     }
 
     deinit { release() }
@@ -39,8 +34,6 @@ final class BytePairMerger {
         starts.deallocate()
         tokens.deallocate()
         pairRanks.deallocate()
-        next.deallocate()
-        previous.deallocate()
     }
 
     private func reserve(_ count: Int) {
@@ -50,16 +43,14 @@ final class BytePairMerger {
         starts = .allocate(capacity: capacity)
         tokens = .allocate(capacity: capacity)
         pairRanks = .allocate(capacity: capacity)
-        next = .allocate(capacity: capacity)
-        previous = .allocate(capacity: capacity)
     }
 
     /// Appends the ranks of the tokens of `word[0..<length]` (length ≥ 2, every byte a token).
     func merge(_ word: UnsafePointer<UInt8>, length: Int, table: RankTable, into output: inout [TokenID]) {
-        reserve(length + 1)
         if length > heapThreshold {
-            mergeWithHeap(word, length: length, table: table, into: &output)
+            longWords.merge(word, length: length, table: table, into: &output)
         } else {
+            reserve(length + 1)
             mergeWithScan(word, length: length, table: table, into: &output)
         }
     }
@@ -105,53 +96,5 @@ final class BytePairMerger {
         guard k + 1 < parts else { return .none }
         let start = Int(starts[k])
         return table.rank(word + start, Int(starts[k + 2]) - start)
-    }
-
-    private func mergeWithHeap(_ word: UnsafePointer<UInt8>, length: Int, table: RankTable, into output: inout [TokenID]) {
-        // Parts are named by their start offset; `next[s]` is the start of the following part
-        // (`length` after the last), `previous[s]` that of the one before (-1 for the first).
-        var heap = Heap<UInt64>()
-        heap.reserveCapacity(length)
-        for s in 0..<length {
-            next[s] = Int32(s + 1)
-            previous[s] = Int32(s - 1)
-            tokens[s] = table.byteRanks[Int(word[s])]
-            let rank = s + 1 < length ? table.rank2(word + s) : .none
-            pairRanks[s] = rank
-            if rank != .none { heap.insert(UInt64(rank) << 32 | UInt64(s)) }
-        }
-        func pairRank(at s: Int) -> TokenID {
-            let following = Int(next[s])
-            guard following < length else { return .none }
-            return table.rank(word + s, Int(next[following]) - s)
-        }
-        // Invariant: every live pair (s, next[s]) has an entry (pairRanks[s], s) in the heap;
-        // entries that no longer match pairRanks of a live part are skipped when popped.
-        while let entry = heap.popMin() {
-            let rank = TokenID(truncatingIfNeeded: entry >> 32)
-            let s = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF)
-            if pairRanks[s] != rank || next[s] < 0 { continue }
-            let removed = Int(next[s])
-            let after = Int(next[removed])
-            tokens[s] = rank
-            next[s] = Int32(after)
-            if after < length { previous[after] = Int32(s) }
-            next[removed] = -1
-            pairRanks[removed] = .none
-            let mine = pairRank(at: s)
-            pairRanks[s] = mine
-            if mine != .none { heap.insert(UInt64(mine) << 32 | UInt64(s)) }
-            let before = Int(previous[s])
-            if before >= 0 {
-                let theirs = pairRank(at: before)
-                pairRanks[before] = theirs
-                if theirs != .none { heap.insert(UInt64(theirs) << 32 | UInt64(before)) }
-            }
-        }
-        var s = 0
-        while s < length {
-            output.append(tokens[s])
-            s = Int(next[s])
-        }
     }
 }

@@ -29,9 +29,14 @@ extension UnitEncoder {
         cache.store(key, ids: output[start...])
     }
 
-    /// A word too long for `WordCache`: rare, but its merge costs O(n²), so a repeat is
-    /// looked up in a dictionary (bounded: emptied when full) instead.
+    /// A word too long for `WordCache`: rare, and its merge costs O(n log n), so a repeat of
+    /// one up to `longestRememberedWord` bytes is looked up in a dictionary instead (bounded:
+    /// emptied when it would hold more than `longWordBudget` bytes).
     func encodeLongWord(_ bytes: UnsafePointer<UInt8>, length: Int, into output: inout [TokenID]) {
+        guard length <= Self.longestRememberedWord else {
+            merger.merge(bytes, length: length, table: ranks, into: &output)
+            return
+        }
         let word = Array(UnsafeBufferPointer(start: bytes, count: length))
         if let ids = longWords[word] {
             output.append(contentsOf: ids)
@@ -39,8 +44,13 @@ extension UnitEncoder {
         }
         let start = output.count
         merger.merge(bytes, length: length, table: ranks, into: &output)
-        if longWords.count >= Self.longWordLimit { longWords.removeAll(keepingCapacity: true) }
+        let size = length + 4 * (output.count - start)
+        if longWordBytes + size > Self.longWordBudget {
+            longWords.removeAll()
+            longWordBytes = 0
+        }
         longWords[word] = Array(output[start...])
+        longWordBytes += size
     }
 }
 

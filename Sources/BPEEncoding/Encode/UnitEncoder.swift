@@ -8,9 +8,13 @@ final class UnitEncoder {
     let merger: BytePairMerger
     let ranks: RankTable
     let cache: WordCache
-    /// Splits of words too long for `cache` (see `encodeLongWord`).
+    /// Splits of words too long for `cache` (see `encodeLongWord`), and the bytes they hold.
     var longWords: [[UInt8]: [TokenID]] = [:]
-    static let longWordLimit = 1 << 14
+    var longWordBytes = 0
+    /// What `longWords` may hold (word bytes and 4 per id) before it is emptied.
+    static let longWordBudget = 32 << 20
+    /// Longer words are not remembered: their copy would cost more than a repeat saves.
+    static let longestRememberedWord = 1 << 20
     /// The FIFO of `SegmentEncoder` (a power of two long).
     static let queueCapacity = 16
     let queuedWords = UnsafeMutablePointer<Range<Int>>.allocate(capacity: queueCapacity)
