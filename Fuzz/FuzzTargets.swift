@@ -1,7 +1,7 @@
 // libFuzzer targets for swift-bpe's readers and its encoder (issue 9). Built only with
 // `BPE_FUZZ=1` (Package.swift) and run by `Scripts/fuzz TARGET MINUTES`; the target is chosen
 // by $BPE_FUZZ_TARGET. Each target must never crash, hang or leak on any input; the
-// round trip must also give the text back.
+// round trip must also give the text back, and the split the uncut text's word counts.
 @_spi(Plumbing) import BPECore
 import BPEEncoding
 @testable import BPEFormats
@@ -52,10 +52,29 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
                 try IDReader.forEachID(in: buffer, format: format, path: "fuzz") { _, _ in }
             }
         }
+    case "split":
+        // Any bytes (repaired), split in tiny units that read 0 to 3 bytes past their end (so
+        // SegmentRepair finishes most of them): the word counts of the uncut text.
+        let text = Array(String(decoding: bytes, as: UTF8.self).utf8)
+        let pattern = try! CompiledPattern(SplitPattern.resolve(["gpt2", "gpt4", "o200k", #"\w*|\s|\d{2}"#][size % 4]))
+        func counts(shardBytes: Int, lookahead: Int) -> [[UInt8]: Int64] {
+            let file = CorpusFile.inMemory(text, path: "fuzz")
+            let plan = WorkPlan(
+                files: [file], specialTokenOccurrences: [[]], shardBytes: shardBytes, minimumLookahead: lookahead)
+            var total: [[UInt8]: Int64] = [:]
+            for table in try! ParallelWordCounter.count(files: [file], plan: plan, pattern: pattern, threads: 2) {
+                table.forEach { word, count in total[Array(word), default: 0] += count }
+            }
+            return total.filter { $0.value != 0 }
+        }
+        precondition(counts(shardBytes: 1 + size % 13, lookahead: size % 4) == counts(shardBytes: max(1, text.count), lookahead: 0),
+                     "sharded word counts differ from the uncut text's")
     default:  // "roundtrip": any bytes, repaired as --invalid-utf8 replace, encode then decode
         let text = Array(String(decoding: bytes, as: UTF8.self).utf8)
         var settings = EncodeSettings(threads: 1)
         settings.shardBytes = 1 + size % 17
+        // Units read 0 to 4 bytes past their end: most joins go through SegmentRepair.
+        settings.minimumLookahead = size % 5
         settings.specialTokens = .allowAll
         settings.invalidUTF8 = .replace
         let tokenizer = roundTripTokenizer

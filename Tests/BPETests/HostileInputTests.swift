@@ -1,9 +1,9 @@
 import Foundation
 import Testing
 
-/// Issue 9's hostile inputs that this session fixed, as a user meets them: each a clean
-/// one-line error (or a correct result), never a crash, an out-of-memory kill or a half-set
-/// of outputs.
+/// Issue 9's hostile inputs, as a user meets them: each a clean one-line error (or a correct
+/// result), never a crash, an engine limit, an out-of-memory kill or a half-set of outputs.
+/// (Time and memory on long words and runs: `SegmentRepairTests`, `ResourceGuardTests`.)
 @Suite struct HostileInputTests {
     /// A directory with `t.txt` and the vocabulary `v.model`/`v.tiktoken`/`v.train.json`.
     static func prepared() throws -> TemporaryDirectory {
@@ -107,6 +107,33 @@ import Testing
         let result = try Self.run(["split-throughput", "--input", "t.txt", "--pattern", #"(*NO_JIT)\w+|\s+"#], in: directory)
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("words=8"), "\(result.standardOutput)")
+    }
+
+    /// A 12 MB run of spaces between two letters: `\s*[\r\n]` backtracks over all of it,
+    /// more than PCRE2's default match limit of 10 million ("match limit exceeded"; 20 MB was
+    /// the reported case): valid text must never hit an engine limit. Cut into 64 KiB units,
+    /// so the walk repairs, too. (Encoding a run that long in a debug build takes half a
+    /// minute in the long-word merger, so the encode round trip uses 1 MB.)
+    @Test func aRunOfSpacesBeyondPCRE2sMatchLimitTrainsAndEncodes() throws {
+        let directory = try Self.prepared()
+        defer { directory.remove() }
+        func spaces(_ count: Int) -> [UInt8] {
+            Array("x".utf8) + [UInt8](repeating: UInt8(ascii: " "), count: count) + Array("y".utf8)
+        }
+        try directory.write(spaces(12_000_000), to: "spaces.txt")
+        let trained = try Self.run(
+            ["train", "--input", "spaces.txt", "--vocab-size", "260", "--output", "s", "--shard-bytes", "65536"], in: directory)
+        #expect(trained.status == 0, "\(trained.standardError)")
+        #expect(trained.standardError.contains("3 words, 3 unique"), "\(trained.standardError)")
+        try directory.write(spaces(1_000_000), to: "short.txt")
+        let encoded = try Self.run(
+            ["encode", "--vocab", "s.model", "--input", "short.txt", "--format", "u32", "--output", "s.u32",
+             "--shard-bytes", "65536"], in: directory)
+        #expect(encoded.status == 0, "\(encoded.standardError)")
+        let decoded = try Self.run(["decode", "--vocab", "s.model", "--input", "s.u32", "--format", "u32", "--output", "back.txt"],
+                                   in: directory)
+        #expect(decoded.status == 0, "\(decoded.standardError)")
+        #expect(Array(try Data(contentsOf: URL(fileURLWithPath: "\(directory.path)/back.txt"))) == spaces(1_000_000))
     }
 
     @Test func vocabularyFileMessagesSayWhatIsWrongWhere() throws {

@@ -24,25 +24,25 @@ struct EncodedStream {
         file: Int, piece: Range<Int>, text: UnsafeBufferPointer<UInt8>, walk: SegmentRepair, skipBefore: Range<Int>?
     )?
 
-    /// `admit`, with the repair of an incomplete unit before it: `firstSegment` is the
-    /// unit's first segment, `text` its input's bytes; `encoder` encodes the repair's words
-    /// (on the joining thread).
+    /// `admit`, with the repair of an incomplete unit before it: `text` is the unit's input's
+    /// bytes; `encoder` encodes the repair's words (on the joining thread). The repair's ids
+    /// come first, apart (they may be the ids of a word of megabytes: never copied).
     mutating func admit(
-        _ encoded: EncodedUnit, firstSegment: UnitSegment?, text: UnsafeBufferPointer<UInt8>,
+        _ encoded: EncodedUnit, text: UnsafeBufferPointer<UInt8>,
         encoder: () -> UnitEncoder, reencode: () throws(EncodeError) -> EncodedUnit
-    ) throws(EncodeError) -> (ids: ArraySlice<TokenID>, words: Int) {
+    ) throws(EncodeError) -> (repaired: (ids: [TokenID], words: Int)?, ids: ArraySlice<TokenID>, words: Int) {
         var repaired: EncodedUnit? = nil
         do throws(PatternError) {
             if var pending = repair {
                 repair = nil
-                if pending.file == encoded.file, let segment = firstSegment, segment.piece == pending.piece {
+                if pending.file == encoded.file, let segment = encoded.firstSegment, segment.piece == pending.piece {
                     let (meeting, produced) = try encoder().meet(
                         segment, in: text, repair: &pending.walk, file: encoded.file, skipBefore: pending.skipBefore)
                     if meeting == .passed {
                         // Only a segment that ends inside its piece can be passed, and then it
                         // is its unit's only segment: the whole unit goes.
                         repair = pending
-                        return (produced.ids[...], produced.words)
+                        return ((produced.ids, produced.words), [], 0)
                     }
                     if var word = produced.handOff?.word {
                         if let earlier = pending.skipBefore, EncodedUnit.precedes(word, earlier) { word = earlier }
@@ -73,8 +73,7 @@ struct EncodedStream {
                 throw .pattern(error)
             }
         }
-        guard let repaired else { return (ids, words) }
-        return ((repaired.ids + ids)[...], repaired.words + words)
+        return (repaired.map { ($0.ids, $0.words) }, ids, words)
     }
 
     /// The ids of `unit` that belong to the output, and the words they encode.

@@ -36,6 +36,9 @@ struct EncodedUnit {
     /// the unit ends inside a piece; `pieceEndMarker` if they share none before the piece ends.
     var handOff: (piece: Int, word: Range<Int>)?
     var incompleteTail: IncompleteTail?
+    /// The unit's first segment (what a repair in progress meets), kept here so that the
+    /// join never reads the text again: its pages are released by then.
+    var firstSegment: UnitSegment?
 
     init(file: Int) { self.file = file }
 

@@ -72,6 +72,11 @@ final class LongWordMerger {
             if block != before / Self.blockSize { update(block: block, length: n) }
             if removed / Self.blockSize != block { update(block: removed / Self.blockSize, length: n) }
         }
+        // Exactly the room the tokens need: for a word of megabytes, doubling would hold up to
+        // twice its ids.
+        var parts = 0
+        for offset in 0..<n where pairRank[offset] != Self.notStart { parts += 1 }
+        output.reserveCapacity(output.count + parts)
         var start = 0
         while start < n {
             let end = nextStart(after: start, length: n)

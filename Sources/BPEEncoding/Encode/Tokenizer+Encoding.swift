@@ -90,13 +90,17 @@ extension Tokenizer {
                     return made
                 }
                 let text = files[unit.file].bytes
-                let (ids, words) = try join.admit(
-                    encoded, firstSegment: plan.segments(ofUnit: index, in: text).segments.first, text: text,
-                    encoder: serialEncoder
+                let (repaired, ids, words) = try join.admit(
+                    encoded, text: text, encoder: serialEncoder
                 ) { () throws(EncodeError) in
                     try serialEncoder().encode(
                         unit: index, of: plan, file: files[unit.file], specials: sharedHits[unit.file],
                         leadingWordLimit: Int.max)
+                }
+                if let repaired {
+                    try consume(.ids(repaired.ids[...], file: unit.file, words: repaired.words))
+                    summary.tokens += repaired.ids.count
+                    summary.words += repaired.words
                 }
                 try consume(.ids(ids, file: unit.file, words: words))
                 summary.tokens += ids.count

@@ -31,7 +31,8 @@ extension UnitEncoder {
 
     /// A word too long for `WordCache`: rare, and its merge costs O(n log n), so a repeat of
     /// one up to `longestRememberedWord` bytes is looked up in a dictionary instead (bounded:
-    /// emptied when it would hold more than `longWordBudget` bytes).
+    /// emptied when it would hold more than `longWordBudget` bytes, about what the 16,384
+    /// entries it used to be capped at held).
     func encodeLongWord(_ bytes: UnsafePointer<UInt8>, length: Int, into output: inout [TokenID]) {
         guard length <= Self.longestRememberedWord else {
             merger.merge(bytes, length: length, table: ranks, into: &output)
@@ -44,7 +45,7 @@ extension UnitEncoder {
         }
         let start = output.count
         merger.merge(bytes, length: length, table: ranks, into: &output)
-        let size = length + 4 * (output.count - start)
+        let size = length + 4 * (output.count - start) + Self.longWordOverhead
         if longWordBytes + size > Self.longWordBudget {
             longWords.removeAll()
             longWordBytes = 0

@@ -11,8 +11,10 @@ final class UnitEncoder {
     /// Splits of words too long for `cache` (see `encodeLongWord`), and the bytes they hold.
     var longWords: [[UInt8]: [TokenID]] = [:]
     var longWordBytes = 0
-    /// What `longWords` may hold (word bytes and 4 per id) before it is emptied.
-    static let longWordBudget = 32 << 20
+    /// What `longWords` may hold before it is emptied: word bytes, 4 per id and
+    /// `longWordOverhead` per entry (two arrays and a slot), about 25,000 typical entries.
+    static let longWordBudget = 4 << 20
+    static let longWordOverhead = 96
     /// Longer words are not remembered: their copy would cost more than a repeat saves.
     static let longestRememberedWord = 1 << 20
     /// The FIFO of `SegmentEncoder` (a power of two long).
@@ -48,6 +50,7 @@ final class UnitEncoder {
     ) throws(EncodeError) -> EncodedUnit {
         var result = EncodedUnit(file: plan.units[index].file)
         let (range, segments) = plan.segments(ofUnit: index, in: file.bytes)
+        result.firstSegment = segments.first
         result.ids.reserveCapacity(range.count / 3 + 16)
         var specialIndex = Self.firstIndex(in: specials.count) { specials[$0].range.lowerBound >= range.lowerBound }
         func emitSpecials(before limit: Int) {
