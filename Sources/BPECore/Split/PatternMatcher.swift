@@ -74,26 +74,35 @@ import CPCRE2
         in subject: UnsafeBufferPointer<UInt8>, from offset: Int, limit: Int, nonEmptyAnchored: Bool = false
     ) throws(PatternError) -> Outcome {
         let bounded = limit < subject.count
-        let partial: UInt32 = bounded ? PCRE2_PARTIAL_HARD : 0
         let rc: Int32
         if !nonEmptyAnchored && pattern.usesJIT {
             // A zero-length buffer may have no base address; PCRE2 needs a pointer anyway.
             let base = subject.baseAddress ?? UnsafePointer(bitPattern: 1)!
-            rc = pcre2_jit_match_8(pattern.code, base, limit, offset, partial, matchData, matchContext)
+            rc = pcre2_jit_match_8(
+                pattern.code, base, limit, offset, bounded ? PCRE2_PARTIAL_HARD : 0, matchData, matchContext)
         } else {
-            rc = interpretedMatch(in: subject, from: offset, limit: limit, options: partial, nonEmptyAnchored: nonEmptyAnchored)
+            rc = interpretedMatch(
+                in: subject, from: offset, limit: limit, options: bounded ? PCRE2_PARTIAL_HARD : 0,
+                nonEmptyAnchored: nonEmptyAnchored)
         }
-        // An anchored search that failed failed everywhere; an unanchored one only found no
-        // match starting before the limit, and one may start at it.
-        if rc == PCRE2_ERROR_NOMATCH { return bounded && !nonEmptyAnchored ? .unresolved : .noMatch }
+        if rc > 0 {
+            let start = ovector[0]
+            // A \K inside a lookahead can report end < start; treat such a match as empty.
+            let end = max(start, ovector[1])
+            // A match ending at the limit may have stopped only because the text did.
+            return bounded && end >= limit ? .unresolved : .match(start..<end)
+        }
+        return try outcome(ofFailure: rc, bounded: bounded, anchored: nonEmptyAnchored)
+    }
+
+    /// What a result code other than a match means. An anchored search that failed failed
+    /// everywhere; an unanchored one below the end only found no match starting before the
+    /// limit, and one may start at it.
+    @usableFromInline
+    func outcome(ofFailure rc: Int32, bounded: Bool, anchored: Bool) throws(PatternError) -> Outcome {
+        if rc == PCRE2_ERROR_NOMATCH { return bounded && !anchored ? .unresolved : .noMatch }
         if rc == PCRE2_ERROR_PARTIAL { return .unresolved }
-        if rc < 0 { throw .matchFailed(message: CompiledPattern.message(for: rc)) }
-        let start = ovector[0]
-        // A \K inside a lookahead can report end < start; treat such a match as empty.
-        let end = max(start, ovector[1])
-        // A match ending at the limit may have stopped only because the text did.
-        if bounded && end >= limit { return .unresolved }
-        return .match(start..<end)
+        throw .matchFailed(message: CompiledPattern.message(for: rc))
     }
 
     /// `pcre2_match` (the interpreter): the retry after an empty match, which JIT cannot

@@ -58,22 +58,22 @@
         matcher: PatternMatcher, visitor: inout Visitor
     ) throws(PatternError) -> Outcome {
         var ours = WordCursor(subject: piece, start: start, limit: limit)
-        var before = ours.state
         var word = try ours.next(matcher)
-        // Invariant: every word of S(start) before `word` has been reported as owned, and
-        // `before` is the cursor's state before `word`.
+        // Invariant: every word of S(start) before `word` has been reported as owned.
         while case let .word(current) = word, current.lowerBound < end {
             visitor.own(current)
-            before = ours.state
             word = try ours.next(matcher)
         }
-        if word == .unresolved { return .incomplete(before) }
+        // An unresolved search leaves the cursor where it was: before `word`.
+        if word == .unresolved { return .incomplete(ours.state) }
         if end >= piece.count { return .complete }
 
         let theirs = WordCursor(subject: piece, start: end, limit: limit)
         var dryRun = IgnoringVisitor()
         guard try handOff(ours: ours, mine: word, theirs: theirs, matcher: matcher, visitor: &dryRun) else {
-            return .incomplete(before)
+            // The state before `word`: the one after the last word owned (a cursor's state
+            // depends only on its last match), or the start if none was.
+            return .incomplete(try stateBefore(word, start: start, piece: piece, matcher: matcher))
         }
         _ = try handOff(ours: ours, mine: word, theirs: theirs, matcher: matcher, visitor: &visitor)
         return .complete
@@ -112,6 +112,21 @@
                 visitor.superseded(theirWord)
                 their = try theirs.next(matcher)
             }
+        }
+    }
+
+    /// The state of a cursor of S(start) just before it produced `word` (a word or the end),
+    /// recomputed from the start of the segment: called once, for an incomplete hand-off.
+    @inlinable
+    static func stateBefore(
+        _ word: WordCursor.Step, start: Int, piece: UnsafeBufferPointer<UInt8>, matcher: PatternMatcher
+    ) throws(PatternError) -> WordCursor.State {
+        var cursor = WordCursor(subject: piece, start: start)
+        var state = cursor.state
+        while true {
+            let step = try cursor.next(matcher)
+            if step == word || step == .end { return state }
+            state = cursor.state
         }
     }
 

@@ -60,6 +60,23 @@
     /// - Complexity: one PCRE2 match (two after an empty match), reading at most up to the limit.
     @inlinable @inline(__always)
     public mutating func next(_ matcher: PatternMatcher) throws(PatternError) -> Step {
+        // The common case, inline: a search after a non-empty match, before the limit.
+        if !lastWasEmpty && position < limit {
+            switch try matcher.match(in: subject, from: position, limit: limit) {
+            case let .match(match): return accept(match)
+            case .unresolved: return .unresolved
+            case .noMatch:
+                position = subject.count + 1
+                return .end
+            }
+        }
+        return try nextAfterEmptyOrAtLimit(matcher)
+    }
+
+    /// `next` after an empty match (the anchored retry first) or from the limit. Rare: kept
+    /// out of line, so that the per-word loops that inline `next` stay small.
+    @inlinable @inline(never)
+    mutating func nextAfterEmptyOrAtLimit(_ matcher: PatternMatcher) throws(PatternError) -> Step {
         var searchFrom = position
         if lastWasEmpty {
             if position >= subject.count { return .end }

@@ -25,17 +25,10 @@ struct SegmentEncoder: SegmentWalkVisitor {
     /// Leading words still to record (`nil`: the segment starts at its piece's start).
     private var recordsLeft: Int?
     private var result: EncodedUnit
-    /// Owned words before this word (file offsets) are not encoded: a repair's words the
-    /// join already has (see `EncodedStream`).
-    private var skipBefore: Range<Int>?
     private var queued = 0
     private var head = 0
 
-    init(
-        encoder: UnitEncoder, base: UnsafePointer<UInt8>, piece: Range<Int>, recordsLeft: Int?, result: EncodedUnit,
-        skipBefore: Range<Int>? = nil
-    ) {
-        self.skipBefore = skipBefore
+    init(encoder: UnitEncoder, base: UnsafePointer<UInt8>, piece: Range<Int>, recordsLeft: Int?, result: EncodedUnit) {
         self.encoder = encoder
         ranks = encoder.ranks
         cache = encoder.cache
@@ -50,10 +43,6 @@ struct SegmentEncoder: SegmentWalkVisitor {
 
     @inline(__always)
     mutating func own(_ word: Range<Int>) {
-        if let skip = skipBefore {
-            if EncodedUnit.precedes(shifted(word), skip) { return }
-            skipBefore = nil
-        }
         let capacity = UnitEncoder.queueCapacity
         let probe: RankTable.Probe? = word.isEmpty ? nil : ranks.probe(base + word.lowerBound, word.count)
         if let probe { ranks.prefetchFilter(probe) }
@@ -120,7 +109,26 @@ struct SegmentEncoder: SegmentWalkVisitor {
 
     /// `word` (piece offsets) in file offsets.
     @inline(__always)
-    private func shifted(_ word: Range<Int>) -> Range<Int> {
+    func shifted(_ word: Range<Int>) -> Range<Int> {
         (word.lowerBound + piece.lowerBound)..<(word.upperBound + piece.lowerBound)
     }
+}
+
+/// A repair's encoding visitor: passes on the words `SegmentRepair` reports, except owned
+/// words before `skipBefore` (file offsets), which the join already has (see `EncodedStream`).
+/// Apart from `SegmentEncoder` so that the per-word path of every other walk has no check.
+struct RepairEncoder: SegmentWalkVisitor {
+    var encoder: SegmentEncoder
+    var skipBefore: Range<Int>?
+
+    mutating func own(_ word: Range<Int>) {
+        if let skip = skipBefore {
+            if EncodedUnit.precedes(encoder.shifted(word), skip) { return }
+            skipBefore = nil
+        }
+        encoder.own(word)
+    }
+
+    mutating func superseded(_ word: Range<Int>) { encoder.superseded(word) }
+    mutating func handOff(at word: Range<Int>?) { encoder.handOff(at: word) }
 }

@@ -102,13 +102,14 @@ final class UnitEncoder {
     ) throws(PatternError) -> (meeting: SegmentRepair.Meeting, encoded: EncodedUnit) {
         let piece = segment.piece
         let subject = UnsafeBufferPointer(rebasing: text[piece])
-        var encoder = SegmentEncoder(
-            encoder: self, base: subject.baseAddress!, piece: piece, recordsLeft: nil, result: EncodedUnit(file: file),
+        var encoder = RepairEncoder(
+            encoder: SegmentEncoder(
+                encoder: self, base: subject.baseAddress!, piece: piece, recordsLeft: nil, result: EncodedUnit(file: file)),
             skipBefore: skipBefore)
         let meeting = try repair.meet(
             start: segment.start - piece.lowerBound, end: segment.end - piece.lowerBound,
             limit: segment.limit - piece.lowerBound, matcher: matcher, visitor: &encoder)
-        return (meeting, encoder.finish())
+        return (meeting, encoder.encoder.finish())
     }
 
     /// Encodes every true word `repair` has left (its piece ends before another unit starts).
@@ -117,11 +118,12 @@ final class UnitEncoder {
         skipBefore: Range<Int>?
     ) throws(PatternError) -> EncodedUnit {
         let subject = UnsafeBufferPointer(rebasing: text[piece])
-        var encoder = SegmentEncoder(
-            encoder: self, base: subject.baseAddress!, piece: piece, recordsLeft: nil, result: EncodedUnit(file: file),
+        var encoder = RepairEncoder(
+            encoder: SegmentEncoder(
+                encoder: self, base: subject.baseAddress!, piece: piece, recordsLeft: nil, result: EncodedUnit(file: file)),
             skipBefore: skipBefore)
         try repair.finish(matcher: matcher, visitor: &encoder)
-        return encoder.finish()
+        return encoder.encoder.finish()
     }
 
     /// A "word" after every word of `piece`: the hand-off when the next unit's words are all

@@ -132,8 +132,7 @@ package enum ParallelWordCounter {
                     guard let itself else { break }
                     repair = try SegmentRepair(piece: subject, resumingAt: itself.state, matcher: matcher)
                 } else {
-                    var undoing = counter
-                    undoing.undoing = true
+                    var undoing = SegmentUncounter(counter: counter)
                     _ = try SegmentWalk.walk(
                         piece: subject, start: start, end: end, limit: limit, matcher: matcher, visitor: &undoing)
                 }
