@@ -88,6 +88,24 @@ import Testing
         }
     }
 
+    /// Digit runs to the end of the text (and of a piece), cut out of step: the repair owns
+    /// what is left after the last segment's words run out.
+    @Test func aRunOutOfStepToTheEndOfThePieceCountsExactly() throws {
+        for length in stride(from: 20, through: 140, by: 7) {
+            let digits = (0..<length).map { UInt8(ascii: "0") + UInt8(($0 * 7 + $0 / 10) % 10) }
+            let text = digits + Array("<|endoftext|>".utf8) + digits
+            let specials = ["<|endoftext|>"]
+            let expected = try Self.expected(text, pattern: "gpt4", specials: specials)
+            for shard in [4, 5, 7, 10] {
+                for lookahead in [0, 2, 8] {
+                    let got = try Self.counts(text, pattern: "gpt4", shardBytes: shard, lookahead: lookahead, specials: specials)
+                    let difference = Self.difference(got, expected)
+                    #expect(difference.isEmpty, "\(length) digits, shards of \(shard), lookahead \(lookahead): \(difference)")
+                }
+            }
+        }
+    }
+
     @Test func specialTokensEndEveryRepair() throws {
         let specials = ["<|endoftext|>"]
         var text: [UInt8] = []

@@ -11,7 +11,8 @@
 /// that word on are true words (if j is incomplete, a new repair goes on from j's stopping
 /// point). If there is none, j *is passed*: its reports must all be undone (a counter walks
 /// it again with signs reversed, an encoder drops its ids) and the repair meets the next one.
-/// A piece's last segment always hands off: its own words run to the piece's end.
+/// A piece's last segment always hands off: its own words run to the piece's end, so at the
+/// latest the two sequences agree there (the repair owning the truth's words left).
 ///
 /// - Complexity: the repair reads each byte it owns once; meeting a segment reads at most
 ///   what that segment's walk read, twice (once to see whether it hands off, once to report).
@@ -88,14 +89,19 @@
         // that precede both `next` and `their`.
         while true {
             guard case let .word(theirWord) = their, theirWord.lowerBound < end else {
-                // The segment's own words are used up (or the rest is unresolved). If both
-                // sequences are at the piece's end (where at most an empty match, no word,
-                // remains), they agree from here.
-                if their != .unresolved && atPieceEnd(their, theirs) && atPieceEnd(next, truth) {
-                    visitor.handOff(at: nil)
-                    return true
+                // The segment's own words are used up (or the rest is unresolved). If its
+                // sequence is at the piece's end (where at most an empty match, no word,
+                // remains), the segment has nothing after the words superseded so far: the
+                // truth's remaining words are the repair's, and the hand-off is at the end.
+                guard their != .unresolved && atPieceEnd(their, theirs) else { return false }
+                if report {
+                    while case let .word(ourWord) = next, ourWord.lowerBound < truth.subject.count {
+                        visitor.own(ourWord)
+                        next = try truth.next(matcher)
+                    }
                 }
-                return false
+                visitor.handOff(at: nil)
+                return true
             }
             if case let .word(ourWord) = next {
                 if ourWord == theirWord {
