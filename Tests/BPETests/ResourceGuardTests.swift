@@ -6,7 +6,10 @@ import Testing
 /// into many work units), each command's own peak RSS (from `wait4`) stays within its peak on
 /// a tiny input plus a few times the bytes of its input and vocabulary (for `train`, the
 /// vocabulary it writes; ids and decoded text are streamed, so they do not count).
-@Suite(.serialized) struct ResourceGuardTests {
+@Suite(
+    .serialized,
+    .enabled(if: ProcessInfo.processInfo.environment["BPE_SANITIZE"] == nil, "a sanitizer's shadow memory is no measure"))
+struct ResourceGuardTests {
     /// Bytes of each hostile input.
     static let size = 3 << 20
     /// Allowed bytes of memory per byte of input and vocabulary, above the tiny-input peak.
