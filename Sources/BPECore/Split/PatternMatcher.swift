@@ -44,23 +44,13 @@ import CPCRE2
         if let jitStack { pcre2_jit_stack_free_8(jitStack) }
     }
 
-    /// The leftmost match in `subject` starting at or after `offset`, as byte offsets into
-    /// `subject`, or `nil`. With `nonEmptyAnchored`, only a non-empty match starting exactly
-    /// at `offset` is accepted (the retry after an empty match, as Perl and Python do).
-    ///
+    /// The leftmost match in `subject` starting at or after `offset` (byte offsets into
+    /// `subject`), reading no byte at or after `limit` (a character boundary,
+    /// `offset...subject.count`). With `nonEmptyAnchored`, only a non-empty match starting
+    /// exactly at `offset` is accepted (the retry after an empty match, as Perl and Python do).
     /// `subject` must be valid UTF-8 and `offset` a character boundary: nothing is re-checked.
-    @inlinable @inline(__always)
-    public func match(
-        in subject: UnsafeBufferPointer<UInt8>, from offset: Int, nonEmptyAnchored: Bool = false
-    ) throws(PatternError) -> Range<Int>? {
-        switch try match(in: subject, from: offset, limit: subject.count, nonEmptyAnchored: nonEmptyAnchored) {
-        case let .match(range): return range
-        case .noMatch, .unresolved: return nil  // never unresolved: the limit is the end
-        }
-    }
-
-    /// `match(in:from:nonEmptyAnchored:)` reading no byte at or after `limit` (a character
-    /// boundary, `offset...subject.count`). Below the subject's end it matches the text
+    ///
+    /// At the subject's end the search is PCRE2's own. Below it, it matches the text
     /// before `limit` with PCRE2's hard partial matching, which reports any search path that
     /// reaches the limit; a match is then returned only when no path reached it and it ends
     /// before it, so it is exactly the match on the whole subject (lookaheads and `\b` at the
