@@ -1,8 +1,9 @@
 import CPCRE2
 
 /// A split regex compiled by PCRE2 (`PCRE2_UTF | PCRE2_UCP`), JIT-compiled when the platform
-/// supports it. Compiled code is read-only after `init`, so one instance serves every thread;
-/// each thread matches through its own `PatternMatcher`.
+/// supports it, and for a preset's regex also its hand-written scanner, which then does all the
+/// matching (`SplitEngine`). Compiled code is read-only after `init`, so one instance serves
+/// every thread; each thread matches through its own `PatternMatcher`.
 ///
 /// `@unchecked Sendable` is sound: PCRE2 documents compiled code as shareable between threads.
 @_spi(Plumbing) public final class CompiledPattern: @unchecked Sendable {
@@ -11,10 +12,14 @@ import CPCRE2
     @usableFromInline let code: OpaquePointer
     /// Whether `pcre2_jit_compile` succeeded, so `pcre2_jit_match` may be used.
     public let usesJIT: Bool
+    /// The preset scanner that matches instead of PCRE2, if any.
+    public let scanner: PresetScanner?
 
     /// Compiles `source`; a pattern PCRE2 rejects is an error naming PCRE2's message and offset.
-    public init(_ source: String) throws(PatternError) {
+    /// With `.automatic`, a preset's exact regex text is matched by its scanner.
+    public init(_ source: String, engine: SplitEngine = .automatic) throws(PatternError) {
         self.source = source
+        scanner = engine == .automatic ? SplitPattern(regex: source).map(PresetScanner.init) : nil
         var errorCode: Int32 = 0
         var errorOffset: Int = 0
         let bytes = Array(source.utf8)

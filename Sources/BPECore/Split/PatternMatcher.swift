@@ -50,7 +50,8 @@ import CPCRE2
     /// exactly at `offset` is accepted (the retry after an empty match, as Perl and Python do).
     /// `subject` must be valid UTF-8 and `offset` a character boundary: nothing is re-checked.
     ///
-    /// At the subject's end the search is PCRE2's own. Below it, it matches the text
+    /// A preset's scanner answers for it (`PresetScanner.match`). Otherwise, at the subject's
+    /// end the search is PCRE2's own. Below it, it matches the text
     /// before `limit` with PCRE2's hard partial matching, which reports any search path that
     /// reaches the limit; a match is then returned only when no path reached it and it ends
     /// before it, so it is exactly the match on the whole subject (lookaheads and `\b` at the
@@ -63,6 +64,8 @@ import CPCRE2
     public func match(
         in subject: UnsafeBufferPointer<UInt8>, from offset: Int, limit: Int, nonEmptyAnchored: Bool = false
     ) throws(PatternError) -> Outcome {
+        // A preset's words are never empty, so the anchored retry is the same search.
+        if let scanner = pattern.scanner { return scanner.match(in: subject, from: offset, limit: limit) }
         let bounded = limit < subject.count
         let rc: Int32
         if !nonEmptyAnchored && pattern.usesJIT {

@@ -26,6 +26,12 @@ public enum SplitPattern: String, CaseIterable, Sendable {
         }
     }
 
+    /// The preset whose regex is exactly `regex`, if any.
+    public init?(regex: String) {
+        guard let preset = SplitPattern.allCases.first(where: { $0.regex == regex }) else { return nil }
+        self = preset
+    }
+
     /// A preset's regex for a preset name, otherwise the value itself (a custom regex).
     public static func resolve(_ nameOrRegex: String) -> String {
         SplitPattern(rawValue: nameOrRegex)?.regex ?? nameOrRegex
