@@ -1,7 +1,8 @@
 // libFuzzer targets for swift-bpe's readers and its encoder (issue 9). Built only with
 // `BPE_FUZZ=1` (Package.swift) and run by `Scripts/fuzz TARGET MINUTES`; the target is chosen
 // by $BPE_FUZZ_TARGET. Each target must never crash, hang or leak on any input; the
-// round trip must also give the text back, and the split the uncut text's word counts.
+// round trip must also give the text back, the split the uncut text's word counts, and the
+// preset scanners PCRE2's words (on characters both classify alike).
 @_spi(Plumbing) import BPECore
 import BPEEncoding
 @testable import BPEFormats
@@ -21,6 +22,62 @@ let roundTripTokenizer: Tokenizer = {
     let vocabulary = try! Training.learn(documents: [text], configuration: configuration).vocabulary
     return try! Tokenizer(vocabulary: vocabulary, pattern: "gpt4")
 }()
+
+/// Scalar values whose classes PCRE2 (Unicode 14 on Debian 12) and the scanners' Unicode 16
+/// tables disagree on: the characters of Unicode 15.0–16.0, U+0085 and U+180E. The `scanner`
+/// target replaces them, so that both engines must give the same words.
+let classDisagreements: Set<UInt32> = {
+    var bytes: [UInt8] = []
+    var scalars: [UInt32] = []
+    var offsets: [Int] = []
+    for value in UInt32(0)...0x10FFFF {
+        guard let scalar = Unicode.Scalar(value) else { continue }
+        scalars.append(value)
+        offsets.append(bytes.count)
+        bytes.append(contentsOf: String(Character(scalar)).utf8)
+    }
+    let classes: [(String, UInt8)] = [
+        (#"\p{L}"#, UnicodeClassTable.letter), (#"\p{N}"#, UnicodeClassTable.number), (#"\s"#, UnicodeClassTable.space),
+        (#"[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]"#, UnicodeClassTable.upperish),
+        (#"[\p{Ll}\p{Lm}\p{Lo}\p{M}]"#, UnicodeClassTable.lowerish), (#"[\r\n]"#, UnicodeClassTable.newline),
+    ]
+    var different = Set<UInt32>()
+    bytes.withUnsafeBufferPointer { buffer in
+        for (regex, bit) in classes {
+            let matcher = PatternMatcher(try! CompiledPattern("(?:" + regex + ")+", engine: .pcre2))
+            var members = [Bool](repeating: false, count: scalars.count)
+            var cursor = WordCursor(subject: buffer, start: 0)
+            var index = 0
+            while let run = try! cursor.nextWord(matcher) {
+                while offsets[index] < run.lowerBound { index += 1 }
+                while index < offsets.count && offsets[index] < run.upperBound {
+                    members[index] = true
+                    index += 1
+                }
+            }
+            for (index, scalar) in scalars.enumerated()
+            where members[index] != (UnicodeClassTable.shared.classes(of: scalar) & bit != 0) {
+                different.insert(scalar)
+            }
+        }
+    }
+    return different
+}()
+
+/// The words of `text` under `matcher`.
+func words(_ text: [UInt8], _ matcher: PatternMatcher) -> [Range<Int>] {
+    text.withUnsafeBufferPointer { buffer in
+        var cursor = WordCursor(subject: buffer, start: 0)
+        var words: [Range<Int>] = []
+        while let word = try! cursor.nextWord(matcher) { words.append(word) }
+        return words
+    }
+}
+
+/// One matcher pair per preset; libFuzzer runs the target on one thread.
+nonisolated(unsafe) let presetMatchers = SplitPattern.allCases.map {
+    (scanner: PatternMatcher(try! CompiledPattern($0.regex)), pcre2: PatternMatcher(try! CompiledPattern($0.regex, engine: .pcre2)))
+}
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -52,6 +109,17 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
                 try IDReader.forEachID(in: buffer, format: format, path: "fuzz") { _, _ in }
             }
         }
+    case "scanner":
+        // Any bytes (repaired to UTF-8; characters PCRE2 classifies otherwise replaced): the
+        // preset scanner's words equal PCRE2's on the preset's regex.
+        var scalars = String.UnicodeScalarView()
+        for scalar in String(decoding: bytes, as: UTF8.self).unicodeScalars {
+            scalars.append(classDisagreements.contains(scalar.value) ? "\u{FFFD}" : scalar)
+        }
+        let text = Array(String(scalars).utf8)
+        let (scanner, pcre2) = presetMatchers[size % 3]
+        precondition(scanner.pattern.scanner != nil && pcre2.pattern.scanner == nil)
+        precondition(words(text, scanner) == words(text, pcre2), "the scanner's words differ from PCRE2's")
     case "split":
         // Any bytes (repaired), split in tiny units that read 0 to 3 bytes past their end (so
         // SegmentRepair finishes most of them): the word counts of the uncut text.

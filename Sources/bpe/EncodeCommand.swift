@@ -38,7 +38,7 @@ struct EncodeCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let settings = try encoding.settings()
-            let tokenizer = try vocabulary.load(vocab)
+            let tokenizer = try vocabulary.load(vocab, splitEngine: encoding.work.checkedSplitEngine())
             try format.check(tokenizer)
             let stream = try OutputFile(path: output)
             var writer = IDWriter(format: format, output: stream)

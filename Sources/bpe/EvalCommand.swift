@@ -35,8 +35,9 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let settings = try encoding.settings()
+            let engine = try encoding.work.checkedSplitEngine()
             let tokenizers = try vocab.map { (path) throws(EncodeError) in
-                try vocabulary.load(path, patternIsFallback: true)
+                try vocabulary.load(path, patternIsFallback: true, splitEngine: engine)
             }
             var results: [Evaluation] = []
             for (path, tokenizer) in zip(vocab, tokenizers) {

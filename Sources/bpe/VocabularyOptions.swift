@@ -14,12 +14,14 @@ struct VocabularyOptions: ParsableArguments {
         valueName: "token"))
     var specialToken: [String] = []
 
-    func load(_ path: String, patternIsFallback: Bool = false, forDecodingOnly: Bool = false) throws(EncodeError) -> Tokenizer {
+    func load(
+        _ path: String, patternIsFallback: Bool = false, forDecodingOnly: Bool = false, splitEngine: SplitEngine = .automatic
+    ) throws(EncodeError) -> Tokenizer {
         // eval may mix vocabularies: GPT-2's encoder.json takes the merges, the others do not.
         let mergesForThis = patternIsFallback && !path.hasSuffix(".json") ? nil : merges
         return try Tokenizer.load(
             path: path, merges: mergesForThis, pattern: pattern, specialTokens: specialToken,
-            patternIsFallback: patternIsFallback, forDecodingOnly: forDecodingOnly)
+            patternIsFallback: patternIsFallback, forDecodingOnly: forDecodingOnly, splitEngine: splitEngine)
     }
 }
 

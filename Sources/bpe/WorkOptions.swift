@@ -14,6 +14,12 @@ struct WorkOptions: ParsableArguments {
     @Option(name: .customLong("invalid-utf8"), help: "On invalid UTF-8: 'error' (stop, naming the byte offset) or 'replace' (with U+FFFD).")
     var invalidUTF8: String = "error"
 
+    @Option(name: .long, help: ArgumentHelp(
+        "What runs the split pattern: 'auto' (the gpt2/gpt4/o200k presets on their own scanners, tiktoken's "
+            + "words on Unicode 16; PCRE2 for other patterns) or 'pcre2' (PCRE2 for all, for comparisons).",
+        valueName: "engine"))
+    var splitEngine: String = SplitEngine.automatic.rawValue
+
     /// The thread count, checked.
     func threadCount() throws -> Int {
         if let threads, threads < 1 { throw InvalidValue(option: "--threads", value: String(threads), reason: "must be 1 or more") }
@@ -24,6 +30,14 @@ struct WorkOptions: ParsableArguments {
     func checkedShardBytes() throws -> Int {
         if shardBytes < 1 { throw InvalidValue(option: "--shard-bytes", value: String(shardBytes), reason: "must be 1 or more") }
         return shardBytes
+    }
+
+    /// The `--split-engine` choice, checked (exit 1 on a bad value, as for `--invalid-utf8`).
+    func checkedSplitEngine() throws -> SplitEngine {
+        guard let engine = SplitEngine(rawValue: splitEngine) else {
+            throw InvalidValue(option: "--split-engine", value: splitEngine, reason: "choose 'auto' or 'pcre2'")
+        }
+        return engine
     }
 
     /// The `--invalid-utf8` policy. Parsed here rather than as an `ExpressibleByArgument`

@@ -18,7 +18,7 @@ extension ScanReader {
         }
         let first = character(at: runStart)
         if first.classes & UnicodeClassTable.letter != 0 {
-            return endOfRun(from: runStart + first.length, anyOf: UnicodeClassTable.letter)
+            return endOfLetters(from: runStart + first.length)
         }
         if first.classes & UnicodeClassTable.number != 0 {
             return endOfRun(from: runStart + first.length, anyOf: UnicodeClassTable.number)

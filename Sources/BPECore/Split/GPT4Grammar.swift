@@ -13,7 +13,7 @@ extension ScanReader {
         if lead == UInt8(ascii: "'"), let end = endOfContraction(at: start, ignoringCase: true) { return end }
         let first = character(at: start)
         if first.classes & UnicodeClassTable.letter != 0 {
-            return endOfRun(from: start + first.length, anyOf: UnicodeClassTable.letter)
+            return endOfLetters(from: start + first.length)
         }
         if first.classes & UnicodeClassTable.number != 0 {
             return endOfDigits(from: start, firstLength: first.length)
@@ -22,7 +22,7 @@ extension ScanReader {
         if first.classes & UnicodeClassTable.newline == 0 {
             let second = character(at: start + first.length)
             if second.classes & UnicodeClassTable.letter != 0 {
-                return endOfRun(from: start + first.length + second.length, anyOf: UnicodeClassTable.letter)
+                return endOfLetters(from: start + first.length + second.length)
             }
             if first.classes & UnicodeClassTable.space == 0 {
                 let others = endOfRun(from: start + first.length, noneOf: nonOther)

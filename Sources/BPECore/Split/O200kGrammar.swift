@@ -78,7 +78,7 @@ extension ScanReader {
         /// character. Nil: the alternative fails here.
         @inline(__always)
         func endOfFirstAlternative(reading reader: inout ScanReader) -> Int? {
-            if lowerishFollows { return reader.endOfRun(from: end, anyOf: UnicodeClassTable.lowerish) }
+            if lowerishFollows { return reader.endOfLowerish(from: end) }
             return afterLastBoth
         }
     }

@@ -36,4 +36,75 @@
         if bounded && (reader.reachedLimit || end >= limit) { return .unresolved }
         return .match(offset..<end)
     }
+
+    /// The ends of the words from `offset` on, as `match` would find them one by one, written
+    /// to `ends`: at most `capacity`, stopping before the first word that is unresolved (or
+    /// at the subject's end). Returns how many. For `WordCursor`'s read-ahead.
+    /// - Complexity: O(bytes of the words found, plus the next word's).
+    public func scan(
+        in subject: UnsafeBufferPointer<UInt8>, from offset: Int, limit: Int,
+        into ends: UnsafeMutablePointer<Int>, capacity: Int
+    ) -> Int {
+        guard offset < limit, let base = subject.baseAddress else { return 0 }
+        switch preset {
+        case .gpt2: return Self.scanGPT2(base, from: offset, limit: limit, count: subject.count, table: table, into: ends, capacity: capacity)
+        case .gpt4: return Self.scanGPT4(base, from: offset, limit: limit, count: subject.count, table: table, into: ends, capacity: capacity)
+        case .o200k: return Self.scanO200k(base, from: offset, limit: limit, count: subject.count, table: table, into: ends, capacity: capacity)
+        }
+    }
+
+    // One loop per preset: the commonest words (ASCII letters, after a space or not) inline,
+    // with the reader in registers; any other word through the preset's whole grammar.
+    // Unbounded (limit == count), a word that reaches the limit reached the end: it is final.
+
+    static func scanGPT2(
+        _ base: UnsafePointer<UInt8>, from offset: Int, limit: Int, count: Int, table: UnicodeClassTable,
+        into ends: UnsafeMutablePointer<Int>, capacity: Int
+    ) -> Int {
+        var reader = ScanReader(base: base, limit: limit, table: table)
+        let bounded = limit < count
+        var position = offset, found = 0
+        while found < capacity && position < limit {
+            let end = reader.commonLetterWord(at: position) ?? reader.gpt2WordOutOfLine(at: position)
+            if bounded && (reader.reachedLimit || end >= limit) { break }
+            ends[found] = end
+            found &+= 1
+            position = end
+        }
+        return found
+    }
+
+    static func scanGPT4(
+        _ base: UnsafePointer<UInt8>, from offset: Int, limit: Int, count: Int, table: UnicodeClassTable,
+        into ends: UnsafeMutablePointer<Int>, capacity: Int
+    ) -> Int {
+        var reader = ScanReader(base: base, limit: limit, table: table)
+        let bounded = limit < count
+        var position = offset, found = 0
+        while found < capacity && position < limit {
+            let end = reader.commonLetterWord(at: position) ?? reader.gpt4WordOutOfLine(at: position)
+            if bounded && (reader.reachedLimit || end >= limit) { break }
+            ends[found] = end
+            found &+= 1
+            position = end
+        }
+        return found
+    }
+
+    static func scanO200k(
+        _ base: UnsafePointer<UInt8>, from offset: Int, limit: Int, count: Int, table: UnicodeClassTable,
+        into ends: UnsafeMutablePointer<Int>, capacity: Int
+    ) -> Int {
+        var reader = ScanReader(base: base, limit: limit, table: table)
+        let bounded = limit < count
+        var position = offset, found = 0
+        while found < capacity && position < limit {
+            let end = reader.commonO200kWord(at: position) ?? reader.o200kWordOutOfLine(at: position)
+            if bounded && (reader.reachedLimit || end >= limit) { break }
+            ends[found] = end
+            found &+= 1
+            position = end
+        }
+        return found
+    }
 }

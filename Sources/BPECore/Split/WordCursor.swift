@@ -34,6 +34,8 @@
     public let limit: Int
     @usableFromInline var position: Int
     @usableFromInline var lastWasEmpty = false
+    /// Words a preset scanner found ahead of `position` (never for PCRE2).
+    @usableFromInline var readAhead = WordReadAhead()
 
     /// A cursor whose first search starts at `start` (a character boundary of `subject`),
     /// reading nothing at or after `limit` (a character boundary; by default the end).
@@ -60,8 +62,11 @@
     /// - Complexity: one PCRE2 match (two after an empty match), reading at most up to the limit.
     @inlinable @inline(__always)
     public mutating func next(_ matcher: PatternMatcher) throws(PatternError) -> Step {
+        // A preset's words come in batches; the common case hands out the next one.
+        if readAhead.hasNext { return accept(position..<readAhead.take()) }
         // The common case, inline: a search after a non-empty match, before the limit.
         if !lastWasEmpty && position < limit {
+            if let scanner = matcher.pattern.scanner { return nextBatch(scanner) }
             switch try matcher.match(in: subject, from: position, limit: limit) {
             case let .match(match): return accept(match)
             case .unresolved: return .unresolved
@@ -71,6 +76,22 @@
             }
         }
         return try nextAfterEmptyOrAtLimit(matcher)
+    }
+
+    /// The first word of a new batch from a preset scanner (`WordReadAhead`); when it finds
+    /// none, the single search tells the end of the piece from an unresolved word.
+    @inlinable @inline(never)
+    mutating func nextBatch(_ scanner: PresetScanner) -> Step {
+        if readAhead.fill(scanner, subject: subject, from: position, limit: limit) > 0 {
+            return accept(position..<readAhead.take())
+        }
+        switch scanner.match(in: subject, from: position, limit: limit) {
+        case let .match(match): return accept(match)
+        case .unresolved: return .unresolved
+        case .noMatch:
+            position = subject.count + 1
+            return .end
+        }
     }
 
     /// `next` after an empty match (the anchored retry first) or from the limit. Rare: kept

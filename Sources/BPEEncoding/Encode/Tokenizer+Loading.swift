@@ -16,11 +16,12 @@ extension Tokenizer {
     /// the vocabulary lacks is added: `TOKEN=ID` with that id (OpenAI's `cl100k_base` has
     /// `<|endoftext|>=100257`), a plain `TOKEN` after the largest id, in the order given
     /// (SPEC §5's layout). With `forDecodingOnly`, a missing pattern is no error (decoding
-    /// never splits; the tokenizer then splits like `gpt4`).
+    /// never splits; the tokenizer then splits like `gpt4`). `splitEngine` chooses what runs
+    /// the pattern (`SplitEngine`).
     /// - Complexity: O(vocabulary bytes).
     public static func load(
         path: String, merges: String? = nil, pattern: String? = nil, specialTokens extra: [String] = [],
-        patternIsFallback: Bool = false, forDecodingOnly: Bool = false
+        patternIsFallback: Bool = false, forDecodingOnly: Bool = false, splitEngine: SplitEngine = .automatic
     ) throws(EncodeError) -> Tokenizer {
         let file: VocabularyFile
         do { file = try VocabularyFile.read(path: path, merges: merges) } catch { throw .vocabulary(error) }
@@ -59,7 +60,7 @@ extension Tokenizer {
             nextID += 1
         }
         do {
-            return try Tokenizer(pattern: chosenPattern, tokens: file.tokens, specialTokens: specials)
+            return try Tokenizer(pattern: chosenPattern, tokens: file.tokens, specialTokens: specials, splitEngine: splitEngine)
         } catch let .invalidVocabulary(reason) {
             throw .vocabulary(.cannotLoad(path: path, reason: reason))
         }

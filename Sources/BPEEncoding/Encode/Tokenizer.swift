@@ -46,11 +46,13 @@ public final class Tokenizer: Sendable {
     /// no two tokens may share bytes or an id.
     /// - Parameter pattern: a preset name (`gpt2`, `gpt4`, `o200k`) or a regex.
     /// - Complexity: O(vocabulary bytes).
+    /// - Parameter splitEngine: `.pcre2` runs a preset's regex on PCRE2 rather than its scanner.
     public init(
-        pattern: String, tokens: [(bytes: [UInt8], id: TokenID)], specialTokens: [(token: String, id: TokenID)]
+        pattern: String, tokens: [(bytes: [UInt8], id: TokenID)], specialTokens: [(token: String, id: TokenID)],
+        splitEngine: SplitEngine = .automatic
     ) throws(EncodeError) {
         self.pattern = SplitPattern.resolve(pattern)
-        do { compiledPattern = try CompiledPattern(self.pattern) } catch { throw .pattern(error) }
+        do { compiledPattern = try CompiledPattern(self.pattern, engine: splitEngine) } catch { throw .pattern(error) }
         var largest = -1
         for token in tokens {
             if token.id == .none {

@@ -10,6 +10,9 @@ public struct TrainConfiguration: Sendable {
     public var vocabSize: Int
     /// The split pattern: a preset name (`gpt2`, `gpt4`, `o200k`) or a regex.
     public var pattern: String = SplitPattern.gpt4.name
+    /// Which engine runs the pattern: a preset's scanner (tiktoken's words, Unicode 16.0) by
+    /// default, or PCRE2 for every pattern.
+    public var splitEngine: SplitEngine = .automatic
     public var specialTokens: [String] = []
     /// Merging stops when the best pair occurs fewer times than this.
     public var minFrequency: Int = 2

@@ -160,7 +160,7 @@ public enum Training {
 
     /// The split pattern of `configuration`, compiled.
     static func compile(_ configuration: TrainConfiguration) throws(TrainingError) -> CompiledPattern {
-        do { return try CompiledPattern(configuration.resolvedPattern) } catch { throw .pattern(error) }
+        do { return try CompiledPattern(configuration.resolvedPattern, engine: configuration.splitEngine) } catch { throw .pattern(error) }
     }
 
     /// Reads every input file of `configuration` and plans the work units.
