@@ -6,7 +6,8 @@ run (machines here are shared and noisy: only ratios within one run mean anythin
       Alternates the trainers (A B C A B C ...); medians of wall time, peak RSS and CPU%
       (/usr/bin/time -v); fails if they learned different numbers of merges.
   bench.py split --bpe BPE --corpus FILE [--rounds 3]
-      `bpe split-throughput` with and without counting at 1 and 2 threads, alternating.
+      `bpe split-throughput` with and without counting at 1 and 2 threads, on the preset's
+      scanner and on PCRE2, alternating.
   bench.py encode --bpe BPE --corpus FILE --fixtures DIR [--rounds 3]
       `bpe encode --format u32` with GPT-2's vocabulary against tiktoken's
       encode_ordinary_batch at 1 and 2 threads, alternating; MB/s and whether the ids are
@@ -111,29 +112,35 @@ def train(bpe, corpus, vocab_size, rounds, anchors):
 
 
 def split(bpe, corpus, rounds):
-    """split-only and split+count at 1 and 2 threads, alternating; returns (markdown, medians)."""
-    configurations = [(threads, count) for threads in (1, 2) for count in (False, True)]
+    """split-only and split+count at 1 and 2 threads, with the preset's scanner and with the same
+    pattern forced through PCRE2, alternating; returns (markdown, medians of the scanner)."""
+    configurations = [(engine, threads, count) for threads in (1, 2) for count in (False, True)
+                      for engine in ("auto", "pcre2")]
     speeds = {c: [] for c in configurations}
     for _ in range(rounds):
-        for threads, count in configurations:
+        for engine, threads, count in configurations:
             command = [bpe, "split-throughput", "--input", corpus, "--special-token", SEPARATOR,
-                       "--threads", str(threads)] + (["--count"] if count else [])
+                       "--threads", str(threads), "--split-engine", engine] + (["--count"] if count else [])
             output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-            speeds[(threads, count)].append(float(re.search(r"MB/s=([0-9.]+)", output).group(1)))
+            speeds[(engine, threads, count)].append(float(re.search(r"MB/s=([0-9.]+)", output).group(1)))
     median = {c: statistics.median(v) for c, v in speeds.items()}
     lines = [
-        f"`bpe split-throughput` on `{os.path.basename(corpus)}`, GPT-4 pattern; median MB/s of {rounds} "
-        f"alternating round(s)",
+        f"`bpe split-throughput` on `{os.path.basename(corpus)}`, GPT-4 pattern, on its scanner (`--split-engine auto`) "
+        f"and on PCRE2 (`--split-engine pcre2`); median MB/s of {rounds} alternating round(s)",
         "",
-        "| threads | split only (floor) | split + count | count ÷ floor |",
-        "|---|---|---|---|",
+        "| threads | split: scanner | split: PCRE2 | scanner ÷ PCRE2 | split + count: scanner | split + count: PCRE2 "
+        "| scanner ÷ PCRE2 | count ÷ floor (scanner) |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for threads in (1, 2):
-        floor, counted = median[(threads, False)], median[(threads, True)]
-        lines.append(f"| {threads} | {floor:.1f} | {counted:.1f} | {counted / floor:.2f} |")
-    lines += ["", f"Scaling 1 → 2 threads: split only {median[(2, False)] / median[(1, False)]:.2f}×, "
-                  f"split + count {median[(2, True)] / median[(1, True)]:.2f}×.", ""]
-    return "\n".join(lines), median
+        floor, floor_pcre2 = median[("auto", threads, False)], median[("pcre2", threads, False)]
+        counted, counted_pcre2 = median[("auto", threads, True)], median[("pcre2", threads, True)]
+        lines.append(f"| {threads} | {floor:.1f} | {floor_pcre2:.1f} | {floor / floor_pcre2:.2f}× | {counted:.1f} | "
+                     f"{counted_pcre2:.1f} | {counted / counted_pcre2:.2f}× | {counted / floor:.2f} |")
+    lines += ["", f"Scaling 1 → 2 threads (scanner): split only {median[('auto', 2, False)] / median[('auto', 1, False)]:.2f}×, "
+                  f"split + count {median[('auto', 2, True)] / median[('auto', 1, True)]:.2f}×.", ""]
+    scanner = {(threads, count): median[("auto", threads, count)] for threads in (1, 2) for count in (False, True)}
+    return "\n".join(lines), scanner
 
 
 def encode(bpe, corpus, fixtures, rounds):

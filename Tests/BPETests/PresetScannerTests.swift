@@ -182,6 +182,39 @@ import Testing
     }
 
     @Test(arguments: SplitPattern.allCases)
+    func batchScanIsAPrefixOfTheWordsAtEveryLimit(_ preset: SplitPattern) throws {
+        // `scan` (the cursors' read-ahead, with its fast paths) from every word start and at
+        // every limit: the next words exactly, stopping only at an unresolved word or the end.
+        let scanner = try #require(try CompiledPattern(preset.regex).scanner)
+        var generator = SplitMix64(seed: 99)
+        let ends = UnsafeMutablePointer<Int>.allocate(capacity: 8)
+        defer { ends.deallocate() }
+        for round in 0..<60 {
+            let text = Array(Self.differentialText(&generator, count: 1 + round % 25).utf8)
+            let words = try split(text, matcher: PatternMatcher(try CompiledPattern(preset.regex, engine: .pcre2)))
+                .map { $0.startIndex..<$0.endIndex }
+            let hasNew = text.withUnsafeBufferPointer { buffer in
+                String(decoding: buffer, as: UTF8.self).unicodeScalars.contains { Self.disagreements.contains($0.value) }
+            }
+            if hasNew { continue }
+            text.withUnsafeBufferPointer { buffer in
+                for (index, word) in words.enumerated() {
+                    for limit in word.lowerBound...text.count where limit == text.count || text[limit] & 0xC0 != 0x80 {
+                        let found = scanner.scan(in: buffer, from: word.lowerBound, limit: limit, into: ends, capacity: 8)
+                        let expected = words[index...].prefix(found).map(\.upperBound)
+                        #expect(Array(UnsafeBufferPointer(start: ends, count: found)) == expected, "\(preset) limit \(limit)")
+                        if found < 8, index + found < words.count {
+                            let next = words[index + found]
+                            #expect(scanner.match(in: buffer, from: next.lowerBound, limit: limit) == .unresolved,
+                                    "\(preset): scan stopped before a word it could resolve, limit \(limit)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test(arguments: SplitPattern.allCases)
     func boundedMatchIsExactOrUnresolved(_ preset: SplitPattern) throws {
         // At every word start and every limit: either the word on the whole text or
         // `.unresolved`, and once resolved, resolved at every larger limit.

@@ -53,8 +53,8 @@
         }
     }
 
-    // One loop per preset: the commonest words (ASCII letters, after a space or not) inline,
-    // with the reader in registers; any other word through the preset's whole grammar.
+    // One loop per preset: words that start with an ASCII character inline, with the reader
+    // in registers; any other word through the preset's whole grammar, out of line.
     // Unbounded (limit == count), a word that reaches the limit reached the end: it is final.
 
     static func scanGPT2(
@@ -65,7 +65,14 @@
         let bounded = limit < count
         var position = offset, found = 0
         while found < capacity && position < limit {
-            let end = reader.commonLetterWord(at: position) ?? reader.gpt2WordOutOfLine(at: position)
+            var end: Int
+            if let fast = reader.fastGPT2Word(at: position) {
+                end = fast
+            } else {
+                let word = ScanReader.wordOutOfLine(.gpt2, reader, at: position)
+                end = word.end
+                if word.reachedLimit { reader.reachedLimit = true }
+            }
             if bounded && (reader.reachedLimit || end >= limit) { break }
             ends[found] = end
             found &+= 1
@@ -82,7 +89,14 @@
         let bounded = limit < count
         var position = offset, found = 0
         while found < capacity && position < limit {
-            let end = reader.commonLetterWord(at: position) ?? reader.gpt4WordOutOfLine(at: position)
+            var end: Int
+            if let fast = reader.fastGPT4Word(at: position) {
+                end = fast
+            } else {
+                let word = ScanReader.wordOutOfLine(.gpt4, reader, at: position)
+                end = word.end
+                if word.reachedLimit { reader.reachedLimit = true }
+            }
             if bounded && (reader.reachedLimit || end >= limit) { break }
             ends[found] = end
             found &+= 1
@@ -99,7 +113,14 @@
         let bounded = limit < count
         var position = offset, found = 0
         while found < capacity && position < limit {
-            let end = reader.commonO200kWord(at: position) ?? reader.o200kWordOutOfLine(at: position)
+            var end: Int
+            if let fast = reader.fastO200kWord(at: position) {
+                end = fast
+            } else {
+                let word = ScanReader.wordOutOfLine(.o200k, reader, at: position)
+                end = word.end
+                if word.reachedLimit { reader.reachedLimit = true }
+            }
             if bounded && (reader.reachedLimit || end >= limit) { break }
             ends[found] = end
             found &+= 1
