@@ -12,7 +12,9 @@ documents (what `bpe encode --allow-special all --format u32` writes for the sam
 the script prints `seconds=S bytes=B ids=N`.
 
 tiktoken takes the thread count as an argument; the others use rayon's global pool, whose
-size RAYON_NUM_THREADS sets (this script sets it before importing them).
+size RAYON_NUM_THREADS sets, and fastokens also a pool of BPE workers of its own, whose size
+FASTOKENS_BPE_THREADS sets (without it, "1 thread" used both cores here): this script sets
+both before importing them.
 """
 import os
 import sys
@@ -53,6 +55,7 @@ def main():
     corpus, threads, out, ranks = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
     engine = sys.argv[5] if len(sys.argv) > 5 else "tiktoken"
     os.environ["RAYON_NUM_THREADS"] = str(threads)
+    os.environ["FASTOKENS_BPE_THREADS"] = str(threads)
     encode_batch = batch_encoder(engine, ranks, threads)
     with open(corpus, encoding="utf-8", newline="") as f:
         text = f.read()
