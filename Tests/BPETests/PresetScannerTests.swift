@@ -72,6 +72,16 @@ import Testing
         #expect(Self.disagreements.count > 1000 && Self.disagreements.count < 20000, "\(Self.disagreements.count)")
     }
 
+    @Test func presetsUseTheirScannerAndOtherPatternsPCRE2() throws {
+        for preset in SplitPattern.allCases {
+            // By name (resolved to the regex) and by the regex's exact text alike.
+            #expect(try CompiledPattern(SplitPattern.resolve(preset.name)).scanner?.preset == preset)
+            #expect(try CompiledPattern(preset.regex, engine: .pcre2).scanner == nil)
+            #expect(try CompiledPattern(preset.regex + "|x").scanner == nil)
+        }
+        #expect(try CompiledPattern(#"\w+|\s"#).scanner == nil)
+    }
+
     @Test func tableHasTiktokensClassesForNewCharacters() {
         let table = UnicodeClassTable.shared
         let letter = UnicodeClassTable.letter, number = UnicodeClassTable.number

@@ -58,12 +58,8 @@
         matcher: PatternMatcher, visitor: inout Visitor
     ) throws(PatternError) -> Outcome {
         var ours = WordCursor(subject: piece, start: start, limit: limit)
-        var word = try ours.next(matcher)
-        // Invariant: every word of S(start) before `word` has been reported as owned.
-        while case let .word(current) = word, current.lowerBound < end {
-            visitor.own(current)
-            word = try ours.next(matcher)
-        }
+        // Every word of S(start) before `word` is reported as owned.
+        let word = try ours.visitWords(startingBefore: end, matcher) { visitor.own($0) }
         // An unresolved search leaves the cursor where it was: before `word`.
         if word == .unresolved { return .incomplete(ours.state) }
         if end >= piece.count { return .complete }

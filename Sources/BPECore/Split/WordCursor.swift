@@ -121,6 +121,41 @@
         }
     }
 
+    /// Hands `visit` each next word that starts before `end`, then returns the first step
+    /// that does not (a word starting at or after `end`, `.end` or `.unresolved`), exactly as
+    /// calling `next` until then would. A preset scanner's batches are drained in a local loop
+    /// (the cursor's fields written back once per batch), which is most of a walk's words.
+    @inlinable @inline(__always)
+    public mutating func visitWords(
+        startingBefore end: Int, _ matcher: PatternMatcher, _ visit: (Range<Int>) -> Void
+    ) throws(PatternError) -> Step {
+        while true {
+            if readAhead.hasNext {
+                var start = position
+                var index = readAhead.index
+                let count = readAhead.count
+                let first: Step? = withUnsafeBytes(of: &readAhead.ends) { ends in
+                    while index < count {
+                        let wordEnd = ends.load(fromByteOffset: index &* MemoryLayout<Int>.stride, as: Int.self)
+                        index &+= 1
+                        let word = start..<wordEnd
+                        start = wordEnd
+                        if word.lowerBound >= end { return .word(word) }
+                        visit(word)
+                    }
+                    return nil
+                }
+                position = start
+                readAhead.index = index
+                lastWasEmpty = false
+                if let first { return first }
+            }
+            let step = try next(matcher)
+            guard case let .word(word) = step, word.lowerBound < end else { return step }
+            visit(word)
+        }
+    }
+
     /// The next word, or `nil` at the end of the piece. For unbounded cursors.
     @inlinable @inline(__always)
     public mutating func nextWord(_ matcher: PatternMatcher) throws(PatternError) -> Range<Int>? {
