@@ -6,10 +6,12 @@
 /// Inline storage (a tuple): a cursor is a value, and copying one copies its read-ahead.
 @_spi(Plumbing) public struct WordReadAhead {
     /// Ends per batch.
-    public static let capacity = 16
+    public static let capacity = 32
 
-    @usableFromInline var ends: (Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int)
-        = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    @usableFromInline var ends: (
+        Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int,
+        Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int
+    ) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
     /// The next end to hand out.
     @usableFromInline var index = 0
     /// How many ends the last batch found.
