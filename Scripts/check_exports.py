@@ -8,6 +8,10 @@ checks that the files load where users will load them.
 - PREFIX.model, read exactly as minbpe's RegexTokenizer.load reads it, rebuilds the same bytes
   for every rank, and carries the same pattern and special tokens.
 - PREFIX.vocab has one line per id, special tokens included.
+- PREFIX.tokenizer.json loads with Hugging Face `tokenizers` (Tokenizer.from_file) and gives
+  tiktoken's ids on the same texts: special tokens in the text as specials (tiktoken's
+  allowed_special="all"), and with `encode_special_tokens = True` as text (encode_ordinary);
+  decoding (skip_special_tokens=False) gives the text back.
 
 Usage: check_exports.py PATH/TO/bpe
 """
@@ -19,6 +23,7 @@ import tempfile
 
 import tiktoken
 from tiktoken.load import load_tiktoken_bpe
+from tokenizers import Tokenizer
 
 REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORPUS = os.path.join(REPOSITORY, "Samples", "licenses.txt")
@@ -62,7 +67,7 @@ def minbpe_load(model_file):
 def check(bpe, prefix, preset, failures):
     subprocess.run(
         [bpe, "train", "--input", CORPUS, "--vocab-size", str(VOCAB_SIZE), "--pattern", preset,
-         "--output", prefix, "--quiet"]
+         "--output", prefix, "--quiet", "--format", "tiktoken,minbpe,hf"]
         + [arg for token in SPECIAL_TOKENS for arg in ("--special-token", token)],
         check=True,
     )
@@ -103,6 +108,17 @@ def check(bpe, prefix, preset, failures):
         expect(encoding.decode(ids) == text, f"round trip failed for {text[:40]!r}")
         expect(b"".join(full_vocab[i] for i in ids) == text.encode("utf-8"),
                f"minbpe's vocabulary does not decode tiktoken's ids for {text[:40]!r}")
+    hf = Tokenizer.from_file(prefix + ".tokenizer.json")
+    expect(hf.get_vocab_size() == VOCAB_SIZE, f"tokenizer.json has {hf.get_vocab_size()} ids")
+    for text in SAMPLES + [corpus_head, "a<|endoftext|>b<|pad|>", " " * 50 + "x\n\n\n" + "1234567" * 9]:
+        expected = encoding.encode(text, allowed_special="all")
+        got = hf.encode(text).ids
+        expect(got == expected, f"tokenizer.json ids differ from tiktoken's for {text[:40]!r}: {got[:8]} vs {expected[:8]}")
+        expect(hf.decode(got, skip_special_tokens=False) == text, f"tokenizer.json does not decode {text[:40]!r}")
+        hf.encode_special_tokens = True
+        expect(hf.encode(text).ids == encoding.encode_ordinary(text),
+               f"tokenizer.json with encode_special_tokens differs from encode_ordinary for {text[:40]!r}")
+        hf.encode_special_tokens = False
     ids = encoding.encode("a<|endoftext|>b", allowed_special="all")
     expect(report["special_tokens"]["<|endoftext|>"] in ids, "special token not encoded to its id")
     compression = len(corpus_head.encode("utf-8")) / max(1, len(encoding.encode_ordinary(corpus_head)))
@@ -118,7 +134,7 @@ def main():
     with tempfile.TemporaryDirectory() as directory:
         for preset in ["gpt4", "gpt2", "o200k"]:
             compression = check(bpe, os.path.join(directory, preset), preset, failures)
-            print(f"export check {preset}: tiktoken and minbpe agree, {compression:.2f} bytes/token")
+            print(f"export check {preset}: tiktoken, minbpe and tokenizers agree, {compression:.2f} bytes/token")
     if failures:
         for failure in failures:
             print("FAIL", failure, file=sys.stderr)

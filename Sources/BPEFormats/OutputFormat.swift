@@ -5,4 +5,6 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     case tiktoken
     /// `PREFIX.model` and `PREFIX.vocab`
     case minbpe
+    /// `PREFIX.tokenizer.json` (Hugging Face `tokenizers`)
+    case hf
 }

@@ -28,7 +28,7 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "Output path prefix: PREFIX.tiktoken, PREFIX.model, ...")
     var output: String = "tokenizer"
 
-    @Option(name: .long, help: "Comma-separated output formats: tiktoken, minbpe.")
+    @Option(name: .long, help: "Comma-separated output formats: tiktoken, minbpe, hf (PREFIX.tokenizer.json).")
     var format: String = "tiktoken,minbpe"
 
     @Flag(name: .long, help: "Print the per-phase time table.")
@@ -69,7 +69,7 @@ struct TrainCommand: ParsableCommand {
         for name in list.split(separator: ",", omittingEmptySubsequences: true) {
             let trimmed = name.trimmingCharacters(in: .whitespaces)
             guard let format = OutputFormat(rawValue: trimmed.lowercased()) else {
-                throw InvalidValue(option: "--format", value: trimmed, reason: "unknown output format (choose from tiktoken, minbpe)")
+                throw InvalidValue(option: "--format", value: trimmed, reason: "unknown output format (choose from tiktoken, minbpe, hf)")
             }
             if !formats.contains(format) { formats.append(format) }
         }

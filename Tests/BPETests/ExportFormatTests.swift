@@ -26,6 +26,28 @@ import Testing
         #expect(lines[258] == "IHQKCg== 258")
     }
 
+    @Test func huggingFaceTokenizerJSONHasTheVocabularyInGPT2sAlphabet() throws {
+        let pattern = #"'s|\p{L}+|"x"|\s+"#
+        let data = Data(HuggingFaceFormat.render(Self.vocabulary, pattern: pattern))
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let model = try #require(json["model"] as? [String: Any])
+        let vocab = try #require(model["vocab"] as? [String: Int])
+        #expect(vocab.count == 259)
+        #expect(vocab["\u{0120}t"] == 256)        // " t": the space is U+0120 in GPT-2's alphabet
+        #expect(vocab["\u{010A}\u{010A}"] == 257)
+        #expect(vocab["\""] == 0x22 && vocab["\\"] == 0x5C)
+        let merges = try #require(model["merges"] as? [[String]])
+        #expect(merges == [["\u{0120}", "t"], ["\u{010A}", "\u{010A}"], ["\u{0120}t", "\u{010A}\u{010A}"]])
+        #expect(model["ignore_merges"] as? Bool == true && model["byte_fallback"] as? Bool == false)
+        let added = try #require(json["added_tokens"] as? [[String: Any]])
+        #expect(added.map { $0["content"] as? String } == ["<|endoftext|>", "<|pad|>"])
+        #expect(added.map { $0["id"] as? Int } == [259, 260])
+        #expect(added.allSatisfy { $0["special"] as? Bool == true && $0["normalized"] as? Bool == false })
+        let split = try #require(((json["pre_tokenizer"] as? [String: Any])?["pretokenizers"] as? [[String: Any]])?.first)
+        #expect((split["pattern"] as? [String: String])?["Regex"] == pattern)
+        #expect(split["behavior"] as? String == "Isolated")
+    }
+
     @Test func minbpeModelMatchesMinbpesSave() {
         let model = String(decoding: MinbpeFormat.model(Self.vocabulary, pattern: "P"), as: UTF8.self)
         #expect(model == "minbpe v1\nP\n2\n<|endoftext|> 259\n<|pad|> 260\n32 116\n10 10\n256 257\n")

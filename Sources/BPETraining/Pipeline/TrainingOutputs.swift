@@ -16,6 +16,7 @@ enum TrainingOutputs {
             case .tiktoken: files.append((path, TiktokenFormat.render(vocabulary)))
             case .minbpeModel: files.append((path, MinbpeFormat.model(vocabulary, pattern: configuration.resolvedPattern)))
             case .minbpeVocab: files.append((path, MinbpeFormat.vocab(vocabulary)))
+            case .huggingFace: files.append((path, HuggingFaceFormat.render(vocabulary, pattern: configuration.resolvedPattern)))
             case .report: break  // rendered last, when every other file's time is known
             }
         }
@@ -27,7 +28,7 @@ enum TrainingOutputs {
         do { return try AtomicFileSet.write(files) } catch { throw .output(error) }
     }
 
-    enum Kind { case tiktoken, minbpeModel, minbpeVocab, report }
+    enum Kind { case tiktoken, minbpeModel, minbpeVocab, huggingFace, report }
 
     /// Every file a run of `configuration` writes, in the order written.
     static func targets(_ configuration: TrainConfiguration) -> [(path: String, kind: Kind)] {
@@ -37,6 +38,7 @@ enum TrainingOutputs {
             switch format {
             case .tiktoken: targets.append(("\(prefix).tiktoken", .tiktoken))
             case .minbpe: targets += [("\(prefix).model", .minbpeModel), ("\(prefix).vocab", .minbpeVocab)]
+            case .hf: targets.append(("\(prefix).tokenizer.json", .huggingFace))
             }
         }
         return targets + [("\(prefix).train.json", .report)]
