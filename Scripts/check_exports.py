@@ -11,12 +11,16 @@ checks that the files load where users will load them.
 - PREFIX.tokenizer.json loads with Hugging Face `tokenizers` (Tokenizer.from_file) and gives
   tiktoken's ids on the same texts: special tokens in the text as specials (tiktoken's
   allowed_special="all"), and with `encode_special_tokens = True` as text (encode_ordinary);
-  decoding (skip_special_tokens=False) gives the text back.
+  decoding (skip_special_tokens=False) gives the text back. Read back by `bpe encode --vocab
+  PREFIX.tokenizer.json`, it gives the same ids as `--vocab PREFIX.tiktoken`.
+- GPT-2's tokenizer.json as `tokenizers` converts it from ../shared/fixtures/gpt2 (ByteLevel
+  pre-tokenizer, merges as "a b" strings) loads in `bpe encode` with tiktoken's GPT-2 ids.
 
 Usage: check_exports.py PATH/TO/bpe
 """
 import json
 import os
+import struct
 import subprocess
 import sys
 import tempfile
@@ -119,11 +123,49 @@ def check(bpe, prefix, preset, failures):
         expect(hf.encode(text).ids == encoding.encode_ordinary(text),
                f"tokenizer.json with encode_special_tokens differs from encode_ordinary for {text[:40]!r}")
         hf.encode_special_tokens = False
+    sample_path = prefix + ".sample.txt"
+    with open(sample_path, "w", encoding="utf-8", newline="") as f:
+        f.write("".join(SAMPLES) + corpus_head)
+    from_json = bpe_ids(bpe, ["--vocab", prefix + ".tokenizer.json", "--input", sample_path, "--allow-special", "all"])
+    from_tiktoken = bpe_ids(bpe, ["--vocab", prefix + ".tiktoken", "--input", sample_path, "--allow-special", "all"])
+    expect(from_json == from_tiktoken, "bpe encode reads tokenizer.json to other ids than the .tiktoken")
     ids = encoding.encode("a<|endoftext|>b", allowed_special="all")
     expect(report["special_tokens"]["<|endoftext|>"] in ids, "special token not encoded to its id")
     compression = len(corpus_head.encode("utf-8")) / max(1, len(encoding.encode_ordinary(corpus_head)))
     expect(compression > 2.5, f"only {compression:.2f} bytes per token on the training text")
     return compression
+
+
+def bpe_ids(bpe, arguments):
+    result = subprocess.run([bpe, "encode", "--format", "u32"] + arguments, capture_output=True, check=True)
+    return list(struct.unpack(f"<{len(result.stdout) // 4}I", result.stdout))
+
+
+def check_gpt2_tokenizer_json(bpe, directory, failures):
+    """GPT-2's files converted by `tokenizers` itself load in `bpe encode` with tiktoken's ids."""
+    from tokenizers import decoders, models, pre_tokenizers
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from check_encode import GPT2_PATTERN, fixtures_dir, varied_text
+    fixtures = os.path.join(fixtures_dir(), "gpt2")
+    converted = Tokenizer(models.BPE.from_file(os.path.join(fixtures, "gpt2_vocab.json"),
+                                               os.path.join(fixtures, "gpt2_merges.txt")))
+    converted.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    converted.decoder = decoders.ByteLevel()
+    converted.add_special_tokens(["<|endoftext|>"])
+    path = os.path.join(directory, "gpt2.tokenizer.json")
+    converted.save(path)
+    reference = tiktoken.Encoding(name="gpt2", pat_str=GPT2_PATTERN,
+                                  mergeable_ranks=load_tiktoken_bpe(os.path.join(fixtures, "gpt2.tiktoken")),
+                                  special_tokens={"<|endoftext|>": 50256})
+    text = varied_text(5, pieces=150)
+    text_path = os.path.join(directory, "gpt2-text.txt")
+    with open(text_path, "w", encoding="utf-8", newline="") as f:
+        f.write(text)
+    got = bpe_ids(bpe, ["--vocab", path, "--input", text_path, "--allow-special", "all"])
+    if got != reference.encode(text, allowed_special="all"):
+        failures.append("GPT-2's tokenizer.json (converted by tokenizers) gives other ids than tiktoken's gpt2")
+    if converted.encode(text).ids != reference.encode(text, allowed_special="all"):
+        failures.append("tokenizers' own GPT-2 conversion disagrees with tiktoken (the check's premise)")
 
 
 def main():
@@ -135,6 +177,8 @@ def main():
         for preset in ["gpt4", "gpt2", "o200k"]:
             compression = check(bpe, os.path.join(directory, preset), preset, failures)
             print(f"export check {preset}: tiktoken, minbpe and tokenizers agree, {compression:.2f} bytes/token")
+        check_gpt2_tokenizer_json(bpe, directory, failures)
+        print("export check: GPT-2's tokenizer.json loads in bpe encode with tiktoken's ids")
     if failures:
         for failure in failures:
             print("FAIL", failure, file=sys.stderr)

@@ -15,17 +15,20 @@ package struct VocabularyFile {
     /// Reads a vocabulary by the kind of file `path` is:
     /// - `PREFIX.model` (minbpe): pattern, special tokens and merges;
     /// - `PREFIX.tiktoken`: ids; pattern and special tokens from `PREFIX.train.json` if present;
-    /// - a `.json` file: GPT-2's `encoder.json`, with its `vocab.bpe` as `merges`.
+    /// - a `.json` file: GPT-2's `encoder.json`, with its `vocab.bpe` as `merges`; without
+    ///   merges, a Hugging Face `tokenizer.json` (`HuggingFaceReader`).
     /// - Complexity: O(file bytes).
     package static func read(path: String, merges: String?) throws(FormatError) -> VocabularyFile {
         if merges != nil && !path.hasSuffix(".json") { throw .unexpectedMerges(path: path) }
         if path.hasSuffix(".model") { return try MinbpeFormat.readModel(path) }
         if path.hasSuffix(".tiktoken") { return try TiktokenFormat.read(path) }
         if path.hasSuffix(".json") {
-            guard let merges else { throw .missingMerges(encoder: path) }
-            return try GPT2Format.read(encoder: path, merges: merges)
+            if let merges { return try GPT2Format.read(encoder: path, merges: merges) }
+            let json = try contents(of: path)
+            guard HuggingFaceReader.looksLikeTokenizerJSON(json) else { throw .missingMerges(encoder: path) }
+            return try HuggingFaceReader.parse(json, path: path)
         }
-        throw .cannotLoad(path: path, reason: "expected a .model (minbpe), .tiktoken, or GPT-2 encoder .json file")
+        throw .cannotLoad(path: path, reason: "expected a .model (minbpe), .tiktoken, tokenizer.json or GPT-2 encoder .json file")
     }
 
     /// The whole of a small file (a vocabulary, not a corpus). A failure to read it says why,

@@ -48,6 +48,38 @@ import Testing
         #expect(split["behavior"] as? String == "Isolated")
     }
 
+    @Test func tokenizerJSONReadsBackWhatWeWrite() throws {
+        let json = HuggingFaceFormat.render(Self.vocabulary, pattern: SplitPattern.gpt4.regex)
+        let file = try HuggingFaceReader.parse(json, path: "t.tokenizer.json")
+        #expect(file.pattern == SplitPattern.gpt4.regex)
+        #expect(file.tokens.map(\.bytes) == Self.vocabulary.tokens)
+        #expect(file.tokens.map(\.id) == (0..<259).map { TokenID($0) })
+        #expect(file.specialTokens.map(\.token) == ["<|endoftext|>", "<|pad|>"])
+        #expect(file.specialTokens.map(\.id) == [259, 260])
+    }
+
+    @Test func tokenizerJSONThatCannotBeReproducedIsRefusedWithTheReason() throws {
+        let written = String(decoding: HuggingFaceFormat.render(Self.vocabulary, pattern: "P"), as: UTF8.self)
+        let cases: [(from: String, to: String, reason: String)] = [
+            ("\"normalizer\": null", "\"normalizer\": {\"type\": \"NFC\"}", "normalizer (NFC)"),
+            ("\"add_prefix_space\": false, \"trim_offsets\": true, \"use_regex\": false", "\"add_prefix_space\": true, \"trim_offsets\": true, \"use_regex\": false", "prefix space"),
+            ("\"byte_fallback\": false", "\"byte_fallback\": true", "byte_fallback"),
+            ("\"type\": \"BPE\"", "\"type\": \"WordPiece\"", "not BPE"),
+            ("\"behavior\": \"Isolated\"", "\"behavior\": \"Removed\"", "Isolated"),
+            ("\"lstrip\": false", "\"lstrip\": true", "lstrip"),
+            ("\"continuing_subword_prefix\": null", "\"continuing_subword_prefix\": \"##\"", "continuing_subword_prefix"),
+        ]
+        for (from, to, reason) in cases {
+            #expect(written.contains(from), "\(from)")
+            let edited = Array(written.replacingOccurrences(of: from, with: to).utf8)
+            #expect {
+                try HuggingFaceReader.parse(edited, path: "x.json")
+            } throws: { error in
+                "\(error)".contains(reason) && "\(error)".contains("x.json")
+            }
+        }
+    }
+
     @Test func minbpeModelMatchesMinbpesSave() {
         let model = String(decoding: MinbpeFormat.model(Self.vocabulary, pattern: "P"), as: UTF8.self)
         #expect(model == "minbpe v1\nP\n2\n<|endoftext|> 259\n<|pad|> 260\n32 116\n10 10\n256 257\n")
