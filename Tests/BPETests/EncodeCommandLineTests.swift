@@ -31,7 +31,11 @@ import Testing
     func encodeThenDecodeGivesTheTextBack(format: IDFormat) throws {
         let directory = try Self.prepared()
         defer { directory.remove() }
-        for vocab in ["v.model", "v.tiktoken"] {
+        let hf = try BPECommandRunner.run(
+            ["train", "--input", "train.txt", "--vocab-size", "400", "--special-token", "<|endoftext|>",
+             "--output", "v", "--min-frequency", "1", "--quiet", "--format", "hf"], in: directory.path)
+        #expect(hf.status == 0, "\(hf.standardError)")
+        for vocab in ["v.model", "v.tiktoken", "v.tokenizer.json"] {
             let encoded = try BPECommandRunner.run(
                 ["encode", "--vocab", vocab, "--input", "text.txt", "--output", "ids", "--format", format.rawValue,
                  "--shard-bytes", "5", "--threads", "2"], in: directory.path)
@@ -109,6 +113,9 @@ import Testing
         try directory.write(Array("1 2 x".utf8), to: "garbage.ids")
         try expectFailure(["decode", "--vocab", "v.model", "--input", "garbage.ids"],
                           message: "at byte offset 4: unexpected 'x'", in: directory)
+        try directory.write(Array(#"{"model": {"type": "WordPiece", "vocab": {}}, "normalizer": null}"#.utf8), to: "wp.json")
+        try expectFailure(["encode", "--vocab", "wp.json", "--input", "text.txt", "--output", "o"],
+                          message: "cannot load the vocabulary 'wp.json': its model is WordPiece, not BPE", in: directory)
         try directory.write([1, 0, 2], to: "odd.u16")
         try expectFailure(["decode", "--vocab", "v.model", "--input", "odd.u16", "--format", "u16"],
                           message: "not a whole number of 2-byte ids", in: directory)
