@@ -40,3 +40,28 @@ extension ProgressLine {
         }
     }
 }
+
+extension ProgressLine {
+    /// `ETA m:ss` (or `h:mm:ss`) for a phase `done` of `total` through after `elapsed`
+    /// seconds, assuming the rate so far holds; `ETA --` before anything is done.
+    static func eta(done: Int, total: Int, elapsed: Double) -> String {
+        guard done > 0, total > done else { return done >= total && total > 0 ? "ETA 0:00" : "ETA --" }
+        let seconds = Int((elapsed * Double(total - done) / Double(done)).rounded())
+        let (hours, minutes, rest) = (seconds / 3600, seconds / 60 % 60, seconds % 60)
+        let mmss = String(minutes).leftPadded(hours > 0 ? 2 : 1, with: "0") + ":" + String(rest).leftPadded(2, with: "0")
+        return "ETA " + (hours > 0 ? "\(hours):" : "") + mmss
+    }
+
+    /// When the current phase started, shared by the progress callbacks of one run.
+    final class PhaseClock: Sendable {
+        private let started = Atomic<UInt64>(DispatchTime.now().uptimeNanoseconds)
+
+        func restart() { started.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed) }
+
+        /// Seconds since the phase started.
+        var elapsed: Double {
+            Double(DispatchTime.now().uptimeNanoseconds &- started.load(ordering: .relaxed)) / 1e9
+        }
+    }
+}
+

@@ -79,12 +79,19 @@ struct TrainCommand: ParsableCommand {
 
     private func progressReporter() -> (@Sendable (TrainingProgress) -> Void)? {
         guard !quiet, isatty(STDERR_FILENO) != 0 else { return nil }
+        let clock = ProgressLine.PhaseClock()
         return { event in
             switch event {
-            case let .phaseStarted(phase): ProgressLine.show("\(phase.label)…")
+            case let .phaseStarted(phase):
+                clock.restart()
+                ProgressLine.show("\(phase.label)…")
             case let .bytes(done, total):
-                ProgressLine.show("split+count: \(done * 100 / max(1, total))% of \(total / 1_000_000) MB")
-            case let .merges(done, total): ProgressLine.show("merge loop: \(done) / \(total) merges")
+                ProgressLine.show("split+count: \(done * 100 / max(1, total))% of \(total / 1_000_000) MB, "
+                    + ProgressLine.eta(done: done, total: total, elapsed: clock.elapsed))
+            case let .merges(done, total):
+                // Later merges rewrite fewer words, so the estimate errs long.
+                ProgressLine.show("merge loop: \(done) / \(total) merges, "
+                    + ProgressLine.eta(done: done, total: total, elapsed: clock.elapsed))
             }
         }
     }
