@@ -24,6 +24,16 @@ package enum GPT2ByteAlphabet {
         return map
     }()
 
+    /// The bytes `text` stands for, or nil if a character is not in the alphabet.
+    package static func decode<Text: StringProtocol>(_ text: Text) -> [UInt8]? {
+        var out: [UInt8] = []
+        for scalar in text.unicodeScalars {
+            guard let byte = decoder[scalar] else { return nil }
+            out.append(byte)
+        }
+        return out
+    }
+
     /// `bytes` written in the alphabet (how encoder.json and vocab.bpe write tokens).
     package static func encode(_ bytes: [UInt8]) -> String {
         var text = ""

@@ -19,15 +19,7 @@ package enum GPT2Format {
     package static func parse(
         encoder json: [UInt8], merges mergesText: String, encoderPath path: String, mergesPath: String
     ) throws(FormatError) -> VocabularyFile {
-        let decoder = GPT2ByteAlphabet.decoder
-        func bytes(_ text: Substring) -> [UInt8]? {
-            var out: [UInt8] = []
-            for scalar in text.unicodeScalars {
-                guard let byte = decoder[scalar] else { return nil }
-                out.append(byte)
-            }
-            return out
-        }
+        let bytes = GPT2ByteAlphabet.decode(_:) as (Substring) -> [UInt8]?
         let encoder = try parseEncoder(json, path: path)
         var merged: [[UInt8]] = []
         for (index, line) in mergesText.split(separator: "\n").enumerated() {

@@ -8,18 +8,26 @@ import Foundation
 /// adding a prefix space; merges whose results' ids rise in merge order (rank order, as
 /// tiktoken needs). Anything else is refused with the reason, never approximated.
 enum HuggingFaceReader {
-    /// Whether `json` is a `tokenizer.json` (an object with a `model`), as opposed to GPT-2's
-    /// `encoder.json`.
-    static func looksLikeTokenizerJSON(_ json: [UInt8]) -> Bool {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(json)) as? [String: Any] else { return false }
-        return object["model"] != nil
+    /// The top-level object of a `.json` vocabulary file, or nil if it is not a JSON object
+    /// (truncated, or not JSON at all).
+    static func object(_ json: [UInt8]) -> [String: Any]? {
+        try? JSONSerialization.jsonObject(with: Data(json)) as? [String: Any]
     }
 
+    /// Whether `root` is a `tokenizer.json` (an object with a `model`), as opposed to GPT-2's
+    /// `encoder.json`.
+    static func isTokenizerJSON(_ root: [String: Any]) -> Bool { root["model"] != nil }
+
+    /// `parse(object:path:)` of the file's bytes.
     static func parse(_ json: [UInt8], path: String) throws(FormatError) -> VocabularyFile {
-        func refuse(_ reason: String) -> FormatError { .cannotLoad(path: path, reason: reason) }
-        guard let root = try? JSONSerialization.jsonObject(with: Data(json)) as? [String: Any] else {
-            throw refuse("expected a JSON object (a tokenizer.json)")
+        guard let root = object(json) else {
+            throw .cannotLoad(path: path, reason: "it is not a JSON object (a tokenizer.json); is it truncated?")
         }
+        return try parse(object: root, path: path)
+    }
+
+    static func parse(object root: [String: Any], path: String) throws(FormatError) -> VocabularyFile {
+        func refuse(_ reason: String) -> FormatError { .cannotLoad(path: path, reason: reason) }
         if let normalizer = root["normalizer"], !(normalizer is NSNull) {
             throw refuse("its normalizer (\(typeName(normalizer))) changes the text before the split; only tokenizer.json files without one are read")
         }
@@ -36,15 +44,7 @@ enum HuggingFaceReader {
 
         guard let vocab = model["vocab"] as? [String: Any] else { throw refuse("its model has no vocab object") }
         let merges = try mergePairs(model["merges"], refuse: refuse)
-        let decoder = GPT2ByteAlphabet.decoder
-        func bytes(_ text: String) -> [UInt8]? {
-            var out: [UInt8] = []
-            for scalar in text.unicodeScalars {
-                guard let byte = decoder[scalar] else { return nil }
-                out.append(byte)
-            }
-            return out
-        }
+        let bytes = GPT2ByteAlphabet.decode(_:) as (String) -> [UInt8]?
         var added: [String: Int] = [:]
         for entry in root["added_tokens"] as? [[String: Any]] ?? [] {
             guard let content = entry["content"] as? String, let id = (entry["id"] as? NSNumber)?.intValue else {

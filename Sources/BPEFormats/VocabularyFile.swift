@@ -24,9 +24,14 @@ package struct VocabularyFile {
         if path.hasSuffix(".tiktoken") { return try TiktokenFormat.read(path) }
         if path.hasSuffix(".json") {
             if let merges { return try GPT2Format.read(encoder: path, merges: merges) }
-            let json = try contents(of: path)
-            guard HuggingFaceReader.looksLikeTokenizerJSON(json) else { throw .missingMerges(encoder: path) }
-            return try HuggingFaceReader.parse(json, path: path)
+            // Parsed once: a tokenizer.json is read from this object; anything else that is
+            // JSON is taken for an encoder.json without its merges.
+            guard let root = HuggingFaceReader.object(try contents(of: path)) else {
+                throw .cannotLoad(path: path, reason: "it is not a JSON object (a tokenizer.json, or GPT-2's encoder.json "
+                    + "with --merges); is it truncated?")
+            }
+            guard HuggingFaceReader.isTokenizerJSON(root) else { throw .missingMerges(encoder: path) }
+            return try HuggingFaceReader.parse(object: root, path: path)
         }
         throw .cannotLoad(path: path, reason: "expected a .model (minbpe), .tiktoken, tokenizer.json or GPT-2 encoder .json file")
     }

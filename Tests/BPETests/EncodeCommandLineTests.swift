@@ -116,6 +116,9 @@ import Testing
         try directory.write(Array(#"{"model": {"type": "WordPiece", "vocab": {}}, "normalizer": null}"#.utf8), to: "wp.json")
         try expectFailure(["encode", "--vocab", "wp.json", "--input", "text.txt", "--output", "o"],
                           message: "cannot load the vocabulary 'wp.json': its model is WordPiece, not BPE", in: directory)
+        try directory.write(Array(#"{"model": {"type": "BPE", "vocab": {"a": 0"#.utf8), to: "cut.json")
+        try expectFailure(["encode", "--vocab", "cut.json", "--input", "text.txt", "--output", "o"],
+                          message: "cannot load the vocabulary 'cut.json': it is not a JSON object", in: directory)
         try directory.write([1, 0, 2], to: "odd.u16")
         try expectFailure(["decode", "--vocab", "v.model", "--input", "odd.u16", "--format", "u16"],
                           message: "not a whole number of 2-byte ids", in: directory)
