@@ -67,16 +67,7 @@ extension ScanReader {
         let leadClasses = byteClasses[Int(lead)]
         var lettersFrom = start + 1
         if leadClasses & UnicodeClassTable.letter == 0 {
-            if leadClasses & UnicodeClassTable.number != 0 {
-                // \p{N}{1,3}; a non-ASCII character after a digit may be a number too.
-                var end = start + 1
-                for _ in 0..<2 {
-                    guard let next = asciiByte(at: end) else { return nil }
-                    if next.classes & UnicodeClassTable.number == 0 { break }
-                    end += 1
-                }
-                return end
-            }
+            if leadClasses & UnicodeClassTable.number != 0 { return endOfASCIIDigits(from: start) }
             guard let next = asciiByte(at: start + 1) else { return nil }
             if leadClasses & UnicodeClassTable.newline == 0 && next.classes & UnicodeClassTable.letter != 0 {
                 lettersFrom = start + 2
@@ -102,15 +93,7 @@ extension ScanReader {
         if lead >= 0x80 { return nil }
         let leadClasses = byteClasses[Int(lead)]
         if leadClasses & UnicodeClassTable.letter != 0 { return nil }
-        if leadClasses & UnicodeClassTable.number != 0 {
-            var end = start + 1
-            for _ in 0..<2 {
-                guard let next = asciiByte(at: end) else { return nil }
-                if next.classes & UnicodeClassTable.number == 0 { break }
-                end += 1
-            }
-            return end
-        }
+        if leadClasses & UnicodeClassTable.number != 0 { return endOfASCIIDigits(from: start) }
         // A letter after the lead makes it a prefix: the letter alternatives decide.
         guard let next = asciiByte(at: start + 1), next.classes & UnicodeClassTable.letter == 0 else { return nil }
         var othersStart = -1

@@ -53,71 +53,55 @@
         }
     }
 
-    // One loop per preset: words that start with an ASCII character inline, with the reader
-    // in registers; any other word through the preset's whole grammar, out of line.
-    // Unbounded (limit == count), a word that reaches the limit reached the end: it is final.
+    // One loop per preset (each call site passes its fast path as a closure literal, which is
+    // inlined): words that start with an ASCII character inline, with the reader in registers;
+    // any other word through the preset's whole grammar, out of line.
 
     static func scanGPT2(
         _ base: UnsafePointer<UInt8>, from offset: Int, limit: Int, count: Int, table: UnicodeClassTable,
         into ends: UnsafeMutablePointer<Int>, capacity: Int
     ) -> Int {
-        var reader = ScanReader(base: base, limit: limit, table: table)
-        let bounded = limit < count
-        var position = offset, found = 0
-        while found < capacity && position < limit {
-            var end: Int
-            if let fast = reader.fastGPT2Word(at: position) {
-                end = fast
-            } else {
-                let word = ScanReader.wordOutOfLine(.gpt2, reader, at: position)
-                end = word.end
-                if word.reachedLimit { reader.reachedLimit = true }
-            }
-            if bounded && (reader.reachedLimit || end >= limit) { break }
-            ends[found] = end
-            found &+= 1
-            position = end
+        scanLoop(.gpt2, base, from: offset, limit: limit, count: count, table: table, into: ends, capacity: capacity) {
+            $0.fastGPT2Word(at: $1)
         }
-        return found
     }
 
     static func scanGPT4(
         _ base: UnsafePointer<UInt8>, from offset: Int, limit: Int, count: Int, table: UnicodeClassTable,
         into ends: UnsafeMutablePointer<Int>, capacity: Int
     ) -> Int {
-        var reader = ScanReader(base: base, limit: limit, table: table)
-        let bounded = limit < count
-        var position = offset, found = 0
-        while found < capacity && position < limit {
-            var end: Int
-            if let fast = reader.fastGPT4Word(at: position) {
-                end = fast
-            } else {
-                let word = ScanReader.wordOutOfLine(.gpt4, reader, at: position)
-                end = word.end
-                if word.reachedLimit { reader.reachedLimit = true }
-            }
-            if bounded && (reader.reachedLimit || end >= limit) { break }
-            ends[found] = end
-            found &+= 1
-            position = end
+        scanLoop(.gpt4, base, from: offset, limit: limit, count: count, table: table, into: ends, capacity: capacity) {
+            $0.fastGPT4Word(at: $1)
         }
-        return found
     }
 
     static func scanO200k(
         _ base: UnsafePointer<UInt8>, from offset: Int, limit: Int, count: Int, table: UnicodeClassTable,
         into ends: UnsafeMutablePointer<Int>, capacity: Int
     ) -> Int {
+        scanLoop(.o200k, base, from: offset, limit: limit, count: count, table: table, into: ends, capacity: capacity) {
+            $0.fastO200kWord(at: $1)
+        }
+    }
+
+    /// The batch loop: each word by `fastWord` if it knows it, else by `preset`'s whole
+    /// grammar. Unbounded (limit == count), a word that reaches the limit reached the end: it
+    /// is final; bounded, the loop stops before a word that reached the limit.
+    @inline(__always)
+    static func scanLoop(
+        _ preset: SplitPattern, _ base: UnsafePointer<UInt8>, from offset: Int, limit: Int, count: Int,
+        table: UnicodeClassTable, into ends: UnsafeMutablePointer<Int>, capacity: Int,
+        fastWord: (inout ScanReader, Int) -> Int?
+    ) -> Int {
         var reader = ScanReader(base: base, limit: limit, table: table)
         let bounded = limit < count
         var position = offset, found = 0
         while found < capacity && position < limit {
             var end: Int
-            if let fast = reader.fastO200kWord(at: position) {
+            if let fast = fastWord(&reader, position) {
                 end = fast
             } else {
-                let word = ScanReader.wordOutOfLine(.o200k, reader, at: position)
+                let word = ScanReader.wordOutOfLine(preset, reader, at: position)
                 end = word.end
                 if word.reachedLimit { reader.reachedLimit = true }
             }

@@ -98,53 +98,59 @@ struct ScanReader {
     /// - Complexity: O(run length); about two instructions per byte on ASCII words.
     @inline(__always)
     mutating func endOfLetters(from offset: Int) -> Int {
-        var position = offset
-        while position &+ 8 <= limit {
-            let stop = Self.firstNonASCIILetter(UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
-            if stop < 8 { return base[position &+ stop] >= 0x80 ? endOfRun(from: position &+ stop, anyOf: UnicodeClassTable.letter) : position &+ stop }
-            position &+= 8
-        }
-        return endOfRun(from: position, anyOf: UnicodeClassTable.letter)
+        endOfASCIIRangeRun(from: offset, foldingCase: true, classes: UnicodeClassTable.letter)
     }
 
     /// The end of the run of o200k's lowercase class (`[\p{Ll}\p{Lm}\p{Lo}\p{M}]`) from
     /// `offset`: eight bytes at a time while they are all `a`–`z`.
     @inline(__always)
     mutating func endOfLowerish(from offset: Int) -> Int {
+        endOfASCIIRangeRun(from: offset, foldingCase: false, classes: UnicodeClassTable.lowerish)
+    }
+
+    /// The end of the run of `classes` from `offset`, whose ASCII members are exactly `a`–`z`
+    /// (and `A`–`Z` when `foldingCase`): eight bytes at a time while all are such letters,
+    /// then `endOfRun` from the first byte that is not (at once, if it is ASCII: the run ends).
+    @inline(__always)
+    mutating func endOfASCIIRangeRun(from offset: Int, foldingCase: Bool, classes: UInt8) -> Int {
         var position = offset
         while position &+ 8 <= limit {
-            let stop = Self.firstNonASCIILowercase(UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
-            if stop < 8 { return base[position &+ stop] >= 0x80 ? endOfRun(from: position &+ stop, anyOf: UnicodeClassTable.lowerish) : position &+ stop }
+            let bytes = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+            let stop = Self.firstNotInAToZ(bytes, foldingCase: foldingCase)
+            if stop < 8 { return base[position &+ stop] >= 0x80 ? endOfRun(from: position &+ stop, anyOf: classes) : position &+ stop }
             position &+= 8
         }
-        return endOfRun(from: position, anyOf: UnicodeClassTable.lowerish)
+        return endOfRun(from: position, anyOf: classes)
     }
 
-    /// The index (0...8) of the first byte of `bytes` (little-endian: byte 0 is the lowest) that
-    /// is not an ASCII letter. Each byte is tested in its own lane: with the high bit cleared
-    /// and bit 5 set (folding case), a letter is in 0x61...0x7A, which two additions tell
-    /// without carries between lanes.
+    /// The index (0...8) of the first byte of `bytes` (little-endian: byte 0 is the lowest)
+    /// that is not `a`–`z` (with `foldingCase`, not an ASCII letter). Each byte is tested in its
+    /// own lane: with the high bit cleared (and bit 5 set, folding case), `a`–`z` is
+    /// 0x61...0x7A, which two additions tell without carries between lanes.
     @inline(__always)
-    static func firstNonASCIILetter(_ bytes: UInt64) -> Int {
+    static func firstNotInAToZ(_ bytes: UInt64, foldingCase: Bool) -> Int {
         let word = UInt64(littleEndian: bytes)
         let high: UInt64 = 0x8080_8080_8080_8080
-        let folded = (word & ~high) | 0x2020_2020_2020_2020
-        let atLeastA = folded &+ 0x1F1F_1F1F_1F1F_1F1F       // high bit: folded >= 0x61
-        let beyondZ = folded &+ 0x0505_0505_0505_0505        // high bit: folded >= 0x7B
-        let letters = atLeastA & ~beyondZ & ~word & high
-        return ((~letters) & high).trailingZeroBitCount >> 3
+        let low7 = (word & ~high) | (foldingCase ? 0x2020_2020_2020_2020 : 0)
+        let atLeastA = low7 &+ 0x1F1F_1F1F_1F1F_1F1F       // high bit: low7 >= 0x61
+        let beyondZ = low7 &+ 0x0505_0505_0505_0505        // high bit: low7 >= 0x7B
+        let inRange = atLeastA & ~beyondZ & ~word & high
+        return ((~inRange) & high).trailingZeroBitCount >> 3
     }
 
-    /// The index (0...8) of the first byte of `bytes` that is not `a`–`z`.
+    /// `\p{N}{1,3}` from `start`, an ASCII digit, while the characters are ASCII: nil if a
+    /// non-ASCII character (which may be a number) or the limit comes before the answer.
     @inline(__always)
-    static func firstNonASCIILowercase(_ bytes: UInt64) -> Int {
-        let word = UInt64(littleEndian: bytes)
-        let high: UInt64 = 0x8080_8080_8080_8080
-        let low7 = word & ~high
-        let atLeastA = low7 &+ 0x1F1F_1F1F_1F1F_1F1F
-        let beyondZ = low7 &+ 0x0505_0505_0505_0505
-        let lowercase = atLeastA & ~beyondZ & ~word & high
-        return ((~lowercase) & high).trailingZeroBitCount >> 3
+    func endOfASCIIDigits(from start: Int) -> Int? {
+        var end = start + 1
+        for _ in 0..<2 {
+            guard end < limit else { return nil }
+            let byte = base[end]
+            guard byte < 0x80 else { return nil }
+            if byteClasses[Int(byte)] & UnicodeClassTable.number == 0 { break }
+            end += 1
+        }
+        return end
     }
 
     /// The end of the run, from `offset`, of characters that have none of `classes`.
