@@ -120,7 +120,7 @@ import Testing
 
     /// A random text of `count` fragments: single characters of every kind, contractions in
     /// every case, words, and now and then a long run of one fragment.
-    static func differentialText(_ generator: inout SplitMix64, count: Int) -> String {
+    static func differentialText(_ generator: inout CorpusGenerator, count: Int) -> String {
         var text = ""
         for _ in 0..<count {
             let roll = generator.next() % 100
@@ -152,7 +152,7 @@ import Testing
         let scanner = PatternMatcher(try CompiledPattern(preset.regex))
         let pcre2 = PatternMatcher(try CompiledPattern(preset.regex, engine: .pcre2))
         #expect(scanner.pattern.scanner != nil && pcre2.pattern.scanner == nil)
-        var generator = SplitMix64(seed: 0x5CA7 &+ UInt64(preset.name.utf8.count))
+        var generator = CorpusGenerator(seed: 0x5CA7 &+ UInt64(preset.name.utf8.count))
         for round in 0..<400 {
             let text = Array(Self.differentialText(&generator, count: 1 + round % 60).utf8)
             let expected = try split(text, matcher: pcre2)
@@ -196,7 +196,7 @@ import Testing
         // `scan` (the cursors' read-ahead, with its fast paths) from every word start and at
         // every limit: the next words exactly, stopping only at an unresolved word or the end.
         let scanner = try #require(try CompiledPattern(preset.regex).scanner)
-        var generator = SplitMix64(seed: 99)
+        var generator = CorpusGenerator(seed: 99)
         let ends = UnsafeMutablePointer<Int>.allocate(capacity: 8)
         defer { ends.deallocate() }
         for round in 0..<60 {
@@ -229,7 +229,7 @@ import Testing
         // At every word start and every limit: either the word on the whole text or
         // `.unresolved`, and once resolved, resolved at every larger limit.
         let scanner = try #require(try CompiledPattern(preset.regex).scanner)
-        var generator = SplitMix64(seed: 77)
+        var generator = CorpusGenerator(seed: 77)
         for round in 0..<60 {
             let text = Array(Self.differentialText(&generator, count: 1 + round % 25).utf8)
             try text.withUnsafeBufferPointer { buffer in
@@ -258,19 +258,6 @@ import Testing
                 }
             }
         }
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so failures reproduce.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
