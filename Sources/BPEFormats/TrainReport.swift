@@ -17,11 +17,15 @@ package struct TrainReport: Codable, Equatable {
         package var output: String
         package var format: [String]
         package var invalidUTF8: String
+        /// `cs336` or `rustbpe`; absent in files written before it existed.
+        package var tieBreak: String?
 
         package init(
             inputs: [String], vocabSize: Int, pattern: String, specialTokens: [String], minFrequency: Int,
-            maxTokenLength: Int?, threads: Int, shardBytes: Int, output: String, format: [String], invalidUTF8: String
+            maxTokenLength: Int?, threads: Int, shardBytes: Int, output: String, format: [String], invalidUTF8: String,
+            tieBreak: String
         ) {
+            self.tieBreak = tieBreak
             self.inputs = inputs
             self.vocabSize = vocabSize
             self.pattern = pattern
@@ -43,6 +47,7 @@ package struct TrainReport: Codable, Equatable {
             case maxTokenLength = "max_token_length"
             case shardBytes = "shard_bytes"
             case invalidUTF8 = "invalid_utf8"
+            case tieBreak = "tie_break"
         }
 
         package func encode(to encoder: Encoder) throws {
@@ -58,6 +63,7 @@ package struct TrainReport: Codable, Equatable {
             try container.encode(output, forKey: .output)
             try container.encode(format, forKey: .format)
             try container.encode(invalidUTF8, forKey: .invalidUTF8)
+            try container.encodeIfPresent(tieBreak, forKey: .tieBreak)
         }
     }
 

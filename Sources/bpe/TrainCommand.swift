@@ -23,6 +23,11 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "Never create a token longer than this many bytes.")
     var maxTokenLength: Int?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Which pair wins a tie of counts: cs336 (greatest bytes, SPEC §4) or rustbpe (smallest ids, as rustbpe 0.1.0).",
+        valueName: "rule"))
+    var tieBreak: String = TieBreak.greatestBytes.rawValue
+
     @OptionGroup var work: WorkOptions
 
     @Option(name: .long, help: "Output path prefix: PREFIX.tiktoken, PREFIX.model, ...")
@@ -54,6 +59,10 @@ struct TrainCommand: ParsableCommand {
         configuration.specialTokens = try split.specialTokens()
         configuration.minFrequency = minFrequency
         configuration.maxTokenLength = maxTokenLength
+        guard let rule = TieBreak(rawValue: tieBreak.lowercased()) else {
+            throw InvalidValue(option: "--tie-break", value: tieBreak, reason: "unknown rule (choose cs336 or rustbpe)")
+        }
+        configuration.tieBreak = rule
         configuration.threads = try work.threadCount()
         configuration.shardBytes = try work.checkedShardBytes()
         configuration.output = output

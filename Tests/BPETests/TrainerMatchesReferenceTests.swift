@@ -82,4 +82,46 @@ import Testing
         configuration.minFrequency = 1
         #expect(try Training.learn(configuration).vocabulary.merges == expected)
     }
+    /// rustbpe's rule (`--tie-break rustbpe`, min frequency 1) against the reference trainer
+    /// with the same rule, at every thread count and shard size, merges serial and parallel.
+    @Test(arguments: CorpusGenerator.Kind.allCases)
+    func rustbpeTieBreakEqualsReference(kind: CorpusGenerator.Kind) throws {
+        var generator = CorpusGenerator(seed: 7000 &+ UInt64(CorpusGenerator.Kind.allCases.firstIndex(of: kind)!))
+        let text = Array(generator.text(kind, size: 2500).utf8)
+        let mergeCount = 150
+        let words = try ReferenceTrainer.words(of: text, specialTokens: [], pattern: SplitPattern.resolve("gpt4"))
+        let expected = ReferenceTrainer.train(words: words, mergeCount: mergeCount, minFrequency: 1, tieBreak: .smallestIDs)
+        let bytesRule = ReferenceTrainer.train(words: words, mergeCount: mergeCount, minFrequency: 1)
+        #expect(expected != bytesRule || expected.count < 3, "the corpus should tell the rules apart")
+
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let input = try directory.write(text, to: "corpus.txt")
+        for threads in [1, 2, 4] {
+            for shardBytes in [1 << 20, 7, 64] {
+                var configuration = TrainConfiguration(inputs: [input], vocabSize: 256 + mergeCount)
+                configuration.minFrequency = 1
+                configuration.tieBreak = .smallestIDs
+                configuration.threads = threads
+                configuration.shardBytes = shardBytes
+                configuration.parallelMergeMinimumWords = shardBytes % 2 == 1 ? 1 : 4096
+                let merges = try Training.learn(configuration).vocabulary.merges
+                #expect(merges == expected, "threads \(threads), shard \(shardBytes)")
+            }
+        }
+    }
+
+    /// The two rules on one tie: `ab` and `cd` once each. SPEC §4 takes the greater bytes
+    /// (`cd`); rustbpe the smaller ids (`ab`).
+    @Test func tieBreakRulesChooseDifferently() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let input = try directory.write(Array("ab cd".utf8), to: "tie.txt")
+        var configuration = TrainConfiguration(inputs: [input], vocabSize: 257)
+        configuration.pattern = #"[a-z]+"#
+        configuration.minFrequency = 1
+        #expect(try Training.learn(configuration).vocabulary.merges == [Merge(99, 100)])
+        configuration.tieBreak = .smallestIDs
+        #expect(try Training.learn(configuration).vocabulary.merges == [Merge(97, 98)])
+    }
 }

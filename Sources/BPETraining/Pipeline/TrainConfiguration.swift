@@ -18,6 +18,9 @@ public struct TrainConfiguration: Sendable {
     public var minFrequency: Int = 2
     /// A pair whose merged token would be longer than this many bytes is never chosen.
     public var maxTokenLength: Int? = nil
+    /// Which pair wins among pairs of equal count: SPEC §4's greatest bytes (`cs336`) or
+    /// rustbpe's smallest ids.
+    public var tieBreak: TieBreak = .greatestBytes
     public var threads: Int = TrainConfiguration.defaultThreadCount
     /// Target size of one work unit of the split+count phase; never changes the result.
     public var shardBytes: Int = 1 << 20

@@ -134,7 +134,7 @@ public enum Training {
         let learner = phases.measure(.initPairs) {
             let learner = MergeLearner(
                 wordCounts: wordTable!, minFrequency: configuration.minFrequency,
-                maxTokenLength: configuration.maxTokenLength, threads: threads,
+                maxTokenLength: configuration.maxTokenLength, tieBreak: configuration.tieBreak, threads: threads,
                 parallelMinimumWords: configuration.parallelMergeMinimumWords)
             wordTable = nil  // the learner holds its own copy of the words
             learner.countInitialPairs()

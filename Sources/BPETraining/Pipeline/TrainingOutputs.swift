@@ -78,7 +78,8 @@ enum TrainingOutputs {
                 specialTokens: configuration.specialTokens, minFrequency: configuration.minFrequency,
                 maxTokenLength: configuration.maxTokenLength, threads: configuration.threads,
                 shardBytes: configuration.shardBytes, output: configuration.output,
-                format: configuration.formats.map(\.rawValue), invalidUTF8: configuration.invalidUTF8.rawValue),
+                format: configuration.formats.map(\.rawValue), invalidUTF8: configuration.invalidUTF8.rawValue,
+                tieBreak: configuration.tieBreak.rawValue),
             corpus: TrainReport.Corpus(
                 bytes: outcome.corpus.bytes, words: outcome.corpus.words, uniqueWords: outcome.corpus.uniqueWords,
                 specialTokens: outcome.corpus.specialTokenOccurrences, repairedInputs: outcome.corpus.repairedInputs),

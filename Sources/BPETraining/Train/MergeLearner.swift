@@ -13,18 +13,23 @@ public final class MergeLearner {
     /// - Parameters:
     ///   - minFrequency: pairs counted fewer times are never merged (0 and 1 both mean any).
     ///   - maxTokenLength: pairs whose merged token would be longer are never merged.
+    ///   - tieBreak: which of several pairs of equal count is merged first.
     ///   - threads: merges rewriting many words are shared among this many threads.
     /// - Complexity: O(total bytes of the distinct words).
-    public convenience init(wordCounts: WordCounts, minFrequency: Int = 2, maxTokenLength: Int? = nil, threads: Int = 1) {
+    public convenience init(
+        wordCounts: WordCounts, minFrequency: Int = 2, maxTokenLength: Int? = nil, tieBreak: TieBreak = .greatestBytes,
+        threads: Int = 1
+    ) {
         self.init(wordCounts: wordCounts.table, minFrequency: minFrequency, maxTokenLength: maxTokenLength,
-                  threads: threads, parallelMinimumWords: 4096)
+                  tieBreak: tieBreak, threads: threads, parallelMinimumWords: 4096)
     }
 
     package init(
-        wordCounts: WordCountTable, minFrequency: Int, maxTokenLength: Int?, threads: Int, parallelMinimumWords: Int
+        wordCounts: WordCountTable, minFrequency: Int, maxTokenLength: Int?, tieBreak: TieBreak = .greatestBytes,
+        threads: Int, parallelMinimumWords: Int
     ) {
         trainer = MergeTrainer(
-            wordCounts: wordCounts, minFrequency: minFrequency, maxTokenLength: maxTokenLength,
+            wordCounts: wordCounts, minFrequency: minFrequency, maxTokenLength: maxTokenLength, tieBreak: tieBreak,
             threads: max(1, threads), parallelMinimumWords: parallelMinimumWords)
     }
 

@@ -20,7 +20,7 @@ import HeapModule
 /// true count; when the top entry's stored count equals its true count it is the true
 /// maximum, otherwise it is pushed back with its true count.
 struct MergeTrainer {
-    let vocabulary = TokenVocabulary()
+    let vocabulary: TokenVocabulary
 
     /// Every word as one record, back to back: count (low, high 32 bits), length, then its
     /// tokens. A word's id is the offset of its record, so reading a word touches one place.
@@ -58,8 +58,9 @@ struct MergeTrainer {
     /// - Complexity: O(total bytes of the distinct words).
     init(
         wordCounts: WordCountTable, minFrequency: Int, maxTokenLength: Int?,
-        threads: Int = 1, parallelMinimumWords: Int = 4096
+        tieBreak: TieBreak = .greatestBytes, threads: Int = 1, parallelMinimumWords: Int = 4096
     ) {
+        vocabulary = TokenVocabulary(tieBreak: tieBreak)
         threshold = Int64(max(1, minFrequency))
         self.maxTokenLength = maxTokenLength ?? Int.max
         self.parallelMinimumWords = max(1, parallelMinimumWords)

@@ -1,7 +1,8 @@
 /// A candidate merge in the priority heap: a pair and its count when it was pushed.
 ///
-/// Order (SPEC §4): higher count first; among equal counts, the greater bytes of the left
-/// token, then the greater bytes of the right token, as unsigned byte strings. `Heap.max` is
+/// Order (SPEC §4): higher count first; among equal counts, by the vocabulary's `TieBreak`:
+/// the greater bytes of the left token, then the greater bytes of the right token, as unsigned
+/// byte strings (`cs336`), or the smaller (left id, right id) (`rustbpe`). `Heap.max` is
 /// the best pair. The count may be stale (higher than the pair's count now): the merge loop
 /// re-validates an entry when it reaches the top.
 ///
@@ -17,6 +18,10 @@ struct PairEntry: Comparable {
     static func < (a: PairEntry, b: PairEntry) -> Bool {
         if a.count != b.count { return a.count < b.count }
         let vocabulary = a.vocabulary
+        if vocabulary.tieBreak == .smallestIDs {
+            // The smaller ids are the better pair, so the "lesser" entry has the greater ids.
+            return a.left != b.left ? a.left > b.left : a.right > b.right
+        }
         let byLeft = TokenVocabulary.compare(vocabulary.bytes(a.left), vocabulary.bytes(b.left))
         if byLeft != 0 { return byLeft < 0 }
         return TokenVocabulary.compare(vocabulary.bytes(a.right), vocabulary.bytes(b.right)) < 0

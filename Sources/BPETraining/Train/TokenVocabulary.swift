@@ -7,9 +7,12 @@ import Glibc
 final class TokenVocabulary {
     private var pointers: [UnsafeMutableBufferPointer<UInt8>] = []
     private var known: Set<[UInt8]> = []
+    /// How `PairEntry` orders pairs of equal count.
+    let tieBreak: TieBreak
 
     /// The 256 single-byte tokens.
-    init() {
+    init(tieBreak: TieBreak = .greatestBytes) {
+        self.tieBreak = tieBreak
         for byte in 0..<256 { _ = append([UInt8(byte)]) }
     }
 

@@ -8,7 +8,8 @@
 /// code with `MergeTrainer`.
 enum ReferenceTrainer {
     static func train(
-        words: [[UInt8]: Int], mergeCount: Int, minFrequency: Int = 2, maxTokenLength: Int? = nil
+        words: [[UInt8]: Int], mergeCount: Int, minFrequency: Int = 2, maxTokenLength: Int? = nil,
+        tieBreak: TieBreak = .greatestBytes
     ) -> [Merge] {
         var vocabulary: [[UInt8]] = (0..<256).map { [UInt8($0)] }
         var known = Set(vocabulary)
@@ -26,11 +27,20 @@ enum ReferenceTrainer {
                 let merged = vocabulary[Int(pair.left)] + vocabulary[Int(pair.right)]
                 if let limit = maxTokenLength, merged.count > limit { continue }
                 if known.contains(merged) { continue }
-                if let current = best, !isGreater(
-                    (count, vocabulary[Int(pair.left)], vocabulary[Int(pair.right)]),
-                    than: (current.count, vocabulary[Int(current.merge.left)], vocabulary[Int(current.merge.right)]))
-                {
-                    continue
+                if let current = best {
+                    let wins: Bool
+                    switch tieBreak {
+                    case .greatestBytes:
+                        wins = isGreater(
+                            (count, vocabulary[Int(pair.left)], vocabulary[Int(pair.right)]),
+                            than: (current.count, vocabulary[Int(current.merge.left)], vocabulary[Int(current.merge.right)]))
+                    case .smallestIDs:
+                        // rustbpe: the highest count, then the smallest (left id, right id).
+                        wins = count != current.count
+                            ? count > current.count
+                            : (pair.left, pair.right) < (current.merge.left, current.merge.right)
+                    }
+                    if !wins { continue }
                 }
                 best = (pair, count)
             }
