@@ -6,7 +6,7 @@ import PackageDescription
 //
 //   bpe (CLI)  →  BPE (umbrella: re-exports the public API)
 //                  ├─ BPETraining ─┐
-//                  ├─ BPEEncoding ─┼─→ BPEFormats ─→ BPECore ─→ CPCRE2, CPrefetch, SystemPackage
+//                  ├─ BPEEncoding ─┼─→ BPEFormats ─→ BPECore ─→ CPCRE2, CCompression, CPrefetch, SystemPackage
 //                  └───────────────┘
 /// `BPE_SANITIZE=1` builds without jemalloc: the sanitizers' allocators refuse to share the
 /// process with another malloc (`Scripts/sanitize` sets it).
@@ -30,11 +30,17 @@ let package = Package(
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"])]
         ),
+        .systemLibrary(
+            name: "CCompression",
+            path: "Sources/CCompression",
+            providers: [.apt(["zlib1g-dev", "libzstd-dev"])]
+        ),
         .target(name: "CPrefetch"),
         .target(
             name: "BPECore",
             dependencies: [
                 "CPCRE2",
+                "CCompression",
                 "CPrefetch",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
@@ -61,7 +67,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BPETests",
-            dependencies: ["BPE", "bpe"]
+            dependencies: ["BPE", "bpe", "CCompression"]
         ),
     ]
 )

@@ -41,7 +41,7 @@ enum CommandLineMessage {
         switch error {
         case let .invalidUTF8(path, offset):
             return "invalid UTF-8 in '\(path)' at byte offset \(offset) (fix the file or pass --invalid-utf8 replace)"
-        case .file:
+        case .file, .badDocument:
             return error.description
         }
     }
@@ -113,6 +113,7 @@ enum CommandLineMessage {
         case .shardBytes: return "--shard-bytes"
         case .output: return "--output"
         case .formats: return "--format"
+        case .textField: return "--text-field"
         }
     }
 }

@@ -34,6 +34,7 @@ struct SplitThroughputCommand: ParsableCommand {
             configuration.threads = try work.threadCount()
             configuration.shardBytes = try work.checkedShardBytes()
             configuration.invalidUTF8 = try work.invalidUTF8Policy()
+            configuration.inputFormat = try work.checkedInputFormat()
             configuration.splitEngine = try work.checkedSplitEngine()
             for _ in 0..<max(1, repeats) {
                 let result = try SplitThroughput.measure(configuration, counting: count)

@@ -68,6 +68,7 @@ struct TrainCommand: ParsableCommand {
         configuration.output = output
         configuration.formats = try Self.formats(format)
         configuration.invalidUTF8 = try work.invalidUTF8Policy()
+        configuration.inputFormat = try work.checkedInputFormat()
         configuration.splitEngine = try work.checkedSplitEngine()
         return configuration
     }

@@ -39,6 +39,7 @@ struct EncodingOptions: ParsableArguments {
         settings.shardBytes = try work.checkedShardBytes()
         if let allowSpecial { settings.specialTokens = SpecialTokenPolicy(parsing: allowSpecial) }
         settings.invalidUTF8 = try work.invalidUTF8Policy()
+        settings.inputFormat = try work.checkedInputFormat()
         return settings
     }
 }

@@ -15,6 +15,15 @@ struct WorkOptions: ParsableArguments {
     var invalidUTF8: String = "error"
 
     @Option(name: .long, help: ArgumentHelp(
+        "'text' (the file is the text) or 'jsonl' (one JSON object per line, one document each, its text in "
+            + "--text-field; no word spans two documents). gzip and zstd files are read either way.",
+        valueName: "format"))
+    var inputFormat: String = "text"
+
+    @Option(name: .long, help: ArgumentHelp("The JSON field holding each document's text (--input-format jsonl).", valueName: "name"))
+    var textField: String = "text"
+
+    @Option(name: .long, help: ArgumentHelp(
         "What runs the split pattern: 'auto' (the gpt2/gpt4/o200k presets on their own scanners, tiktoken's "
             + "words on Unicode 16; PCRE2 for other patterns) or 'pcre2' (PCRE2 for all, for comparisons).",
         valueName: "engine"))
@@ -30,6 +39,18 @@ struct WorkOptions: ParsableArguments {
     func checkedShardBytes() throws -> Int {
         if shardBytes < 1 { throw InvalidValue(option: "--shard-bytes", value: String(shardBytes), reason: "must be 1 or more") }
         return shardBytes
+    }
+
+    /// The `--input-format` and `--text-field` choice, checked (exit 1 on a bad value).
+    func checkedInputFormat() throws -> InputFormat {
+        switch inputFormat.lowercased() {
+        case "text": return .text
+        case "jsonl", "json-lines", "ndjson":
+            if textField.isEmpty { throw InvalidValue(option: "--text-field", value: textField, reason: "name the JSON field") }
+            return .jsonl(textField: textField)
+        default:
+            throw InvalidValue(option: "--input-format", value: inputFormat, reason: "choose 'text' or 'jsonl'")
+        }
     }
 
     /// The `--split-engine` choice, checked (exit 1 on a bad value, as for `--invalid-utf8`).

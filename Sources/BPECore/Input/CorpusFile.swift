@@ -13,22 +13,28 @@ package final class CorpusFile: @unchecked Sendable {
     private let mapping: FileMapping?
     /// The heap buffer `bytes` lies in, otherwise.
     private let owned: UnsafeMutableBufferPointer<UInt8>?
+    /// Where each document but the last ends, ascending, for an input of several documents
+    /// (JSON Lines): a document end is a boundary as a special token is, so no word spans two
+    /// documents. Empty for a plain text input (one document).
+    package let documentEnds: [Int]
 
-    private init(path: String, mapping: FileMapping) {
+    init(path: String, mapping: FileMapping, documentEnds: [Int] = []) {
         self.path = path
         self.bytes = mapping.bytes
         self.mapping = mapping
         self.owned = nil
+        self.documentEnds = documentEnds
     }
 
     /// A copy of `content` on the heap.
-    private init<Bytes: Collection>(path: String, copying content: Bytes) where Bytes.Element == UInt8 {
+    init<Bytes: Collection>(path: String, copying content: Bytes, documentEnds: [Int] = []) where Bytes.Element == UInt8 {
         let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, content.count))
         _ = buffer.initialize(from: content)
         self.path = path
         self.bytes = UnsafeBufferPointer(start: buffer.baseAddress, count: content.count)
         self.mapping = nil
         self.owned = buffer
+        self.documentEnds = documentEnds
     }
 
     deinit { owned?.deallocate() }
@@ -39,22 +45,49 @@ package final class CorpusFile: @unchecked Sendable {
     /// Drops the resident pages of a mapped input inside `range` (see `FileMapping`).
     package func releasePages(_ range: Range<Int>) { mapping?.releasePages(range) }
 
-    /// Maps `path` (or reads standard input for `-`; any other file that is not a regular
-    /// file, such as a pipe, is read to its end too).
-    /// - Complexity: O(1) for a regular file (pages are read on first touch); O(n) otherwise.
-    package static func open(_ path: String) throws(FileError) -> CorpusFile {
-        if path == "-" { return try readAll(.standardInput, path: "-") }
-        let fd = try FileAccess.openForReading(path)
-        defer { try? fd.close() }
-        let (type, size) = try FileAccess.status(of: fd, path: path)
-        if type == .directory { throw FileError(path: path, direction: .reading, reason: "it is a directory") }
-        // Pipes and devices, and files whose size says 0 but that are not empty (`/proc`,
-        // `/sys`), are read to their end; so is a file the system cannot map.
-        if type != .regular || size == 0 { return try readAll(fd, path: path) }
+    /// Opens `path` as text (mapped when it is a plain regular file), `-` as standard input;
+    /// any other file that is not a regular file, such as a pipe, is read to its end too.
+    /// gzip and zstd inputs are decompressed (see `Compression`); `format` says whether the
+    /// text is the corpus itself or JSON Lines holding it (`InputFormat`).
+    /// - Complexity: O(1) for a plain regular text file (pages are read on first touch); O(n)
+    ///   otherwise, in bounded memory (a long stream is spooled to a temporary file).
+    package static func open(
+        _ path: String, format: InputFormat = .text, invalidUTF8: InvalidUTF8Policy = .error
+    ) throws(InputError) -> CorpusFile {
         do {
-            return CorpusFile(path: path, mapping: try FileMapping(fd, size: size, path: path))
+            if path == "-" { return try readAll(.standardInput, path: "-", format: format, invalidUTF8: invalidUTF8) }
+            let fd = try FileAccess.openForReading(path)
+            defer { try? fd.close() }
+            let (type, size) = try FileAccess.status(of: fd, path: path)
+            if type == .directory { throw InputError.file(FileError(path: path, direction: .reading, reason: "it is a directory")) }
+            // Pipes and devices, and files whose size says 0 but that are not empty (`/proc`,
+            // `/sys`), are read to their end; so is a compressed or JSON Lines file, and a file
+            // the system cannot map.
+            if type != .regular || size == 0 || format != .text { return try readAll(fd, path: path, format: format, invalidUTF8: invalidUTF8) }
+            var head = [UInt8](repeating: 0, count: 4)
+            let headCount = head.withUnsafeMutableBytes { (try? fd.read(fromAbsoluteOffset: 0, into: $0)) ?? 0 }
+            if Compression.detect(prefix: head[0..<headCount]) != .none || Compression.expected(byName: path) != nil {
+                return try readAll(fd, path: path, format: format, invalidUTF8: invalidUTF8)
+            }
+            do {
+                return CorpusFile(path: path, mapping: try FileMapping(fd, size: size, path: path))
+            } catch {
+                return try readAll(fd, path: path, format: format, invalidUTF8: invalidUTF8)
+            }
+        } catch let error as InputError {
+            throw error
+        } catch let error as FileError {
+            throw .file(error)
         } catch {
-            return try readAll(fd, path: path)
+            throw .file(FileError(path: path, direction: .reading, reason: "\(error)"))
+        }
+    }
+
+    /// `open` for callers that read a whole small file as plain text.
+    package static func open(_ path: String) throws(FileError) -> CorpusFile {
+        do { return try open(path, format: .text) } catch {
+            if case let .file(error) = error { throw error }
+            throw FileError(path: path, direction: .reading, reason: error.description)
         }
     }
 
@@ -74,37 +107,56 @@ package final class CorpusFile: @unchecked Sendable {
         CorpusFile(path: path, copying: content)
     }
 
-    /// Standard input (or a pipe) up to this many bytes is held in memory; past it, what was
-    /// read and the rest go to an unlinked temporary file under `$TMPDIR` that is then mapped
-    /// like any input, so memory stays flat for a multi-GB stream.
+    /// Standard input (or a pipe, or decompressed text) up to this many bytes is held in
+    /// memory; past it, what was read and the rest go to an unlinked temporary file under
+    /// `$TMPDIR` that is then mapped like any input, so memory stays flat for a multi-GB stream.
     package static let spoolThreshold = 64 << 20
 
-    /// Reads `fd` to its end: in memory, or spooled to a mapped temporary file once more
-    /// than `spoolThreshold` bytes have come (tests lower it).
+    /// Reads `fd` to its end, decompressing it if it starts with gzip's or zstd's magic and
+    /// extracting the documents if `format` is JSON Lines: in memory, or spooled to a mapped
+    /// temporary file once more than `spoolThreshold` bytes have come (tests lower it).
     /// - Complexity: O(n).
     package static func readAll(
-        _ fd: FileDescriptor, path: String, spoolThreshold: Int = CorpusFile.spoolThreshold
-    ) throws(FileError) -> CorpusFile {
-        var content: [UInt8] = []
+        _ fd: FileDescriptor, path: String, format: InputFormat = .text, invalidUTF8: InvalidUTF8Policy = .error,
+        spoolThreshold: Int = CorpusFile.spoolThreshold
+    ) throws(InputError) -> CorpusFile {
         let chunk = 1 << 20
         var scratch = [UInt8](repeating: 0, count: chunk)
-        var spool: StandardInputSpool? = nil
-        while true {
-            let n = try FileAccess.read(fd, into: &scratch, path: path)
-            if n == 0 { break }
-            if let spool {
-                try spool.append(scratch[0..<n])
-                continue
-            }
-            content.append(contentsOf: scratch[0..<n])
-            if content.count > spoolThreshold {
-                let created = try StandardInputSpool(reading: path)
-                try created.append(content[...])
-                content = []
-                spool = created
+        var first: Int
+        do { first = try FileAccess.read(fd, into: &scratch, path: path) } catch { throw .file(error) }
+        let compression = Compression.detect(prefix: scratch[0..<first])
+        if let named = Compression.expected(byName: path), named != compression {
+            throw .file(FileError(
+                path: path, direction: .reading,
+                reason: "the name says \(named.rawValue) but the data does not start with \(named.rawValue)'s magic bytes; rename the file or compress it"))
+        }
+        var accumulator = CorpusAccumulator(path: path, spoolThreshold: spoolThreshold)
+        var documents = format.jsonlField.map { JSONLDocuments(path: path, field: $0, compressed: compression != .none, invalidUTF8: invalidUTF8) }
+        func take(_ bytes: ArraySlice<UInt8>) throws(InputError) {
+            if documents != nil {
+                try documents!.feed(bytes, into: &accumulator)
+            } else {
+                do { try accumulator.append(bytes) } catch { throw .file(error) }
             }
         }
-        if let spool { return CorpusFile(path: path, mapping: try spool.map()) }
-        return inMemory(content, path: path)
+        if compression == .none {
+            while first > 0 {
+                try take(scratch[0..<first])
+                do { first = try FileAccess.read(fd, into: &scratch, path: path) } catch { throw .file(error) }
+            }
+        } else {
+            let reader: DecompressingReader
+            do {
+                reader = try DecompressingReader(fd, path: path, compression: compression, prefix: Array(scratch[0..<first]))
+            } catch { throw .file(error) }
+            while true {
+                let n: Int
+                do { n = try reader.read(into: &scratch) } catch { throw .file(error) }
+                if n == 0 { break }
+                try take(scratch[0..<n])
+            }
+        }
+        if documents != nil { try documents!.finish(into: &accumulator) }
+        do { return try accumulator.finish() } catch { throw .file(error) }
     }
 }

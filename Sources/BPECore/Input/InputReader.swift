@@ -9,11 +9,12 @@ package enum InputReader {
     /// - Returns: the files, their occurrences, and how many inputs were repaired.
     /// - Complexity: O(total bytes / threads).
     package static func read(
-        _ paths: [String], specialTokens: [String], invalidUTF8: InvalidUTF8Policy, threads: Int
+        _ paths: [String], format: InputFormat = .text, specialTokens: [String], invalidUTF8: InvalidUTF8Policy,
+        threads: Int
     ) throws(InputError) -> (files: [CorpusFile], occurrences: [[SpecialTokenOccurrence]], repaired: Int) {
         var opened: [CorpusFile] = []
         for path in paths {
-            do { opened.append(try CorpusFile.open(path)) } catch { throw .file(error) }
+            opened.append(try CorpusFile.open(path, format: format, invalidUTF8: invalidUTF8))
         }
         return try prepare(opened, specialTokens: specialTokens, invalidUTF8: invalidUTF8, threads: threads)
     }
@@ -44,9 +45,46 @@ package enum InputReader {
             } else {
                 occurrences.append(SpecialTokenScanner.leftmost(found.inTextOrder()))
             }
+            if !file.documentEnds.isEmpty, !scanner.isEmpty {
+                occurrences[occurrences.count - 1] = withinDocuments(occurrences.last!, of: file, scanner: scanner)
+            }
             files.append(file)
         }
         return (files, occurrences, repaired)
+    }
+}
+
+extension InputReader {
+    /// `occurrences` without any that spans a document end (JSON Lines): each document holding
+    /// one is scanned again alone, so a special token is found only inside one document.
+    /// - Complexity: O(occurrences + document ends), plus the bytes of documents rescanned.
+    static func withinDocuments(
+        _ occurrences: [SpecialTokenOccurrence], of file: CorpusFile, scanner: SpecialTokenScanner
+    ) -> [SpecialTokenOccurrence] {
+        let ends = file.documentEnds
+        func spansEnd(_ range: Range<Int>) -> Bool {
+            // The first end after the range's start.
+            var low = 0
+            var high = ends.count
+            while low < high {
+                let mid = (low + high) / 2
+                if ends[mid] <= range.lowerBound { low = mid + 1 } else { high = mid }
+            }
+            return low < ends.count && ends[low] < range.upperBound
+        }
+        guard occurrences.contains(where: { spansEnd($0.range) }) else { return occurrences }
+        // Rare: rescan every document, each alone.
+        var result: [SpecialTokenOccurrence] = []
+        var start = 0
+        for end in ends + [file.bytes.count] {
+            let document = UnsafeBufferPointer(rebasing: file.bytes[start..<end])
+            for found in scanner.occurrences(in: document, threads: 1) {
+                result.append(SpecialTokenOccurrence(
+                    range: (found.range.lowerBound + start)..<(found.range.upperBound + start), token: found.token))
+            }
+            start = end
+        }
+        return result
     }
 }
 

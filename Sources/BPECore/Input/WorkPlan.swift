@@ -59,9 +59,14 @@ package struct WorkPlan: Sendable {
             let length = file.bytes.count
             var filePieces: [Range<Int>] = []
             var start = 0
-            for token in specialTokenOccurrences[fileIndex] {
+            // Special tokens, and document ends as empty ranges, in text order.
+            var boundaries = specialTokenOccurrences[fileIndex]
+            if !file.documentEnds.isEmpty {
+                boundaries = Self.merged(boundaries, file.documentEnds.map { $0..<$0 })
+            }
+            for token in boundaries {
                 if token.lowerBound > start { filePieces.append(start..<token.lowerBound) }
-                start = token.upperBound
+                start = max(start, token.upperBound)
             }
             if length > start { filePieces.append(start..<length) }
             pieces.append(filePieces)
@@ -77,6 +82,24 @@ package struct WorkPlan: Sendable {
         self.units = units
         self.specialTokenCounts = specialTokenOccurrences.map(\.count)
         self.minimumLookahead = max(0, minimumLookahead)
+    }
+}
+
+extension WorkPlan {
+    /// Two ascending lists of ranges as one ascending list (by start).
+    static func merged(_ a: [Range<Int>], _ b: [Range<Int>]) -> [Range<Int>] {
+        var result: [Range<Int>] = []
+        result.reserveCapacity(a.count + b.count)
+        var i = 0
+        var j = 0
+        while i < a.count || j < b.count {
+            if j == b.count || (i < a.count && a[i].lowerBound <= b[j].lowerBound) {
+                result.append(a[i]); i += 1
+            } else {
+                result.append(b[j]); j += 1
+            }
+        }
+        return result
     }
 }
 

@@ -7,6 +7,8 @@ public struct EncodeSettings: Sendable {
     public var shardBytes: Int = 1 << 20
     public var specialTokens: SpecialTokenPolicy = .disallowAll
     public var invalidUTF8: InvalidUTF8Policy = .error
+    /// Plain text (default) or JSON Lines documents; gzip and zstd inputs are read either way.
+    public var inputFormat: InputFormat = .text
     /// Leading words a unit records for the join; past them the join re-encodes the unit
     /// (tests lower it to exercise that path).
     package var leadingWordLimit = 1024

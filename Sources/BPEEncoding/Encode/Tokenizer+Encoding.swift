@@ -16,7 +16,9 @@ extension Tokenizer {
     ) throws(EncodeError) -> EncodeSummary {
         var opened: [CorpusFile] = []
         for path in paths {
-            do { opened.append(try CorpusFile.open(path)) } catch { throw .input(.file(error)) }
+            do {
+                opened.append(try CorpusFile.open(path, format: settings.inputFormat, invalidUTF8: settings.invalidUTF8))
+            } catch { throw .input(error) }
         }
         return try encode(files: opened, settings: settings, progress: progress, consume: consume)
     }

@@ -28,6 +28,8 @@ public struct TrainConfiguration: Sendable {
     public var output: String = "tokenizer"
     public var formats: [OutputFormat] = [.tiktoken, .minbpe]
     public var invalidUTF8: InvalidUTF8Policy = .error
+    /// Plain text (default) or JSON Lines documents; gzip and zstd inputs are read either way.
+    public var inputFormat: InputFormat = .text
     /// A merge that rewrites at least this many words is shared among the threads. Tuning
     /// only (tests lower it to exercise the parallel path); never changes the result.
     package var parallelMergeMinimumWords = 4096
@@ -67,6 +69,9 @@ public struct TrainConfiguration: Sendable {
         }
         if shardBytes < 1 {
             throw .invalidSetting(.shardBytes, value: "\(shardBytes)", reason: "must be 1 or more")
+        }
+        if case let .jsonl(field) = inputFormat, field.isEmpty {
+            throw .invalidSetting(.textField, value: field, reason: "name the JSON field that holds the text")
         }
         if resolvedPattern.isEmpty {
             throw .invalidSetting(.pattern, value: pattern, reason: "the pattern is empty")

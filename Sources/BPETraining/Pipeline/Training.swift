@@ -45,7 +45,7 @@ public enum Training {
         try configuration.validateInputs()
         return try learn(configuration, progress: progress) { () throws(InputError) in
             try InputReader.read(
-                configuration.inputs, specialTokens: configuration.specialTokens,
+                configuration.inputs, format: configuration.inputFormat, specialTokens: configuration.specialTokens,
                 invalidUTF8: configuration.invalidUTF8, threads: configuration.threads)
         }
     }
@@ -169,7 +169,7 @@ public enum Training {
     ) throws(TrainingError) -> ([CorpusFile], WorkPlan, Int) {
         try planWork(configuration) { () throws(InputError) in
             try InputReader.read(
-                configuration.inputs, specialTokens: configuration.specialTokens,
+                configuration.inputs, format: configuration.inputFormat, specialTokens: configuration.specialTokens,
                 invalidUTF8: configuration.invalidUTF8, threads: configuration.threads)
         }
     }

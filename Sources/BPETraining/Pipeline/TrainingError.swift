@@ -2,7 +2,7 @@
 
 /// A setting of `TrainConfiguration`, as errors name it.
 public enum TrainingSetting: String, Sendable, CaseIterable {
-    case inputs, vocabSize, pattern, specialTokens, minFrequency, maxTokenLength, threads, shardBytes, output, formats
+    case inputs, vocabSize, pattern, specialTokens, minFrequency, maxTokenLength, threads, shardBytes, output, formats, textField
 }
 
 /// Everything that can go wrong with the data, the settings or the outputs of a training run.

@@ -1,0 +1,241 @@
+/// Reads one JSON Lines line (RFC 8259 object) and returns the string value of one field,
+/// decoded to UTF-8; every other value is checked and skipped. As Python's `json.loads`: the
+/// last of duplicate keys wins, raw control characters in strings are errors, and surrogate
+/// escapes must pair (a lone one is an error, or U+FFFD when `replaceLoneSurrogates`).
+///
+/// The line must already be valid UTF-8; the parser works on bytes.
+/// - Complexity: O(line length); nesting depth is bounded (`maximumDepth`), so no input
+///   recurses without limit.
+struct JSONLineParser {
+    struct Failure: Error {
+        /// Offset in the line.
+        var offset: Int
+        var reason: String
+    }
+
+    static let maximumDepth = 512
+
+    private let line: UnsafeBufferPointer<UInt8>
+    private var i = 0
+    private let replaceLoneSurrogates: Bool
+
+    init(_ line: UnsafeBufferPointer<UInt8>, replaceLoneSurrogates: Bool) {
+        self.line = line
+        self.replaceLoneSurrogates = replaceLoneSurrogates
+    }
+
+    /// Whether the line is empty or white space only (skipped, as blank lines are).
+    static func isBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        line.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }
+    }
+
+    /// The text of `field` in the line's object.
+    mutating func text(of field: [UInt8]) throws(Failure) -> [UInt8] {
+        skipSpace()
+        guard peek() == UInt8(ascii: "{") else { throw fail("expected a JSON object ('{')") }
+        i += 1
+        var found: [UInt8]? = nil
+        var foundNonString: String? = nil
+        skipSpace()
+        if peek() == UInt8(ascii: "}") {
+            i += 1
+        } else {
+            while true {
+                skipSpace()
+                guard peek() == UInt8(ascii: "\"") else { throw fail("expected a field name in double quotes") }
+                let key = try string()
+                skipSpace()
+                guard peek() == UInt8(ascii: ":") else { throw fail("expected ':' after a field name") }
+                i += 1
+                skipSpace()
+                if key == field {
+                    if peek() == UInt8(ascii: "\"") {
+                        found = try string()
+                        foundNonString = nil
+                    } else {
+                        let start = i
+                        try skipValue(depth: 1)
+                        found = nil
+                        foundNonString = Self.kind(of: line[start])
+                    }
+                } else {
+                    try skipValue(depth: 1)
+                }
+                skipSpace()
+                if peek() == UInt8(ascii: ",") { i += 1; continue }
+                if peek() == UInt8(ascii: "}") { i += 1; break }
+                throw fail("expected ',' or '}' in the object")
+            }
+        }
+        skipSpace()
+        if i < line.count { throw fail("unexpected text after the object") }
+        if let foundNonString {
+            throw Failure(offset: 0, reason: "field '\(String(decoding: field, as: UTF8.self))' is \(foundNonString), not a string")
+        }
+        guard let found else {
+            throw Failure(offset: 0, reason: "the object has no field '\(String(decoding: field, as: UTF8.self))'")
+        }
+        return found
+    }
+
+    private static func kind(of byte: UInt8) -> String {
+        switch byte {
+        case UInt8(ascii: "{"): return "an object"
+        case UInt8(ascii: "["): return "an array"
+        case UInt8(ascii: "n"): return "null"
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): return "a boolean"
+        default: return "a number"
+        }
+    }
+
+    private func peek() -> UInt8? { i < line.count ? line[i] : nil }
+
+    private func fail(_ reason: String) -> Failure {
+        Failure(offset: i, reason: i < line.count ? reason : reason + " (the line ends first)")
+    }
+
+    private mutating func skipSpace() {
+        while i < line.count, line[i] == 0x20 || line[i] == 0x09 || line[i] == 0x0D || line[i] == 0x0A { i += 1 }
+    }
+
+    private mutating func skipValue(depth: Int) throws(Failure) {
+        guard depth <= Self.maximumDepth else { throw fail("nested deeper than \(Self.maximumDepth) levels") }
+        guard let byte = peek() else { throw fail("expected a value") }
+        switch byte {
+        case UInt8(ascii: "\""):
+            _ = try string()
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            let close = byte == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
+            i += 1
+            skipSpace()
+            if peek() == close { i += 1; return }
+            while true {
+                skipSpace()
+                if close == UInt8(ascii: "}") {
+                    guard peek() == UInt8(ascii: "\"") else { throw fail("expected a field name in double quotes") }
+                    _ = try string()
+                    skipSpace()
+                    guard peek() == UInt8(ascii: ":") else { throw fail("expected ':' after a field name") }
+                    i += 1
+                    skipSpace()
+                }
+                try skipValue(depth: depth + 1)
+                skipSpace()
+                if peek() == UInt8(ascii: ",") { i += 1; continue }
+                if peek() == close { i += 1; return }
+                throw fail("expected ',' or '\(Character(Unicode.Scalar(close)))'")
+            }
+        case UInt8(ascii: "t"): try literal("true")
+        case UInt8(ascii: "f"): try literal("false")
+        case UInt8(ascii: "n"): try literal("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            try number()
+        default:
+            throw fail("expected a value")
+        }
+    }
+
+    private mutating func literal(_ word: String) throws(Failure) {
+        let bytes = Array(word.utf8)
+        guard i + bytes.count <= line.count else { throw fail("expected \(word)") }
+        for k in 0..<bytes.count where line[i + k] != bytes[k] { throw fail("expected \(word)") }
+        i += bytes.count
+    }
+
+    private mutating func number() throws(Failure) {
+        if peek() == UInt8(ascii: "-") { i += 1 }
+        func digits() -> Int {
+            let start = i
+            while let byte = peek(), byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") { i += 1 }
+            return i - start
+        }
+        guard digits() > 0 else { throw fail("expected digits") }
+        if peek() == UInt8(ascii: ".") {
+            i += 1
+            guard digits() > 0 else { throw fail("expected digits after '.'") }
+        }
+        if peek() == UInt8(ascii: "e") || peek() == UInt8(ascii: "E") {
+            i += 1
+            if peek() == UInt8(ascii: "+") || peek() == UInt8(ascii: "-") { i += 1 }
+            guard digits() > 0 else { throw fail("expected digits in the exponent") }
+        }
+    }
+
+    /// A string starting at `"`, unescaped to UTF-8.
+    private mutating func string() throws(Failure) -> [UInt8] {
+        i += 1
+        var out: [UInt8] = []
+        var runStart = i
+        while true {
+            guard i < line.count else { throw Failure(offset: i, reason: "a string is not closed (the line ends first)") }
+            let byte = line[i]
+            if byte == UInt8(ascii: "\"") {
+                out.append(contentsOf: line[runStart..<i])
+                i += 1
+                return out
+            }
+            if byte < 0x20 { throw fail("a raw control character (0x\(String(byte, radix: 16))) in a string; escape it") }
+            if byte != UInt8(ascii: "\\") { i += 1; continue }
+            out.append(contentsOf: line[runStart..<i])
+            let escapeStart = i
+            i += 1
+            guard let code = peek() else { throw fail("an escape is cut off") }
+            i += 1
+            switch code {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(code)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = try hex4()
+                if (0xD800..<0xDC00).contains(scalar) {
+                    // A high surrogate must be followed by an escaped low one.
+                    if i + 6 <= line.count, line[i] == UInt8(ascii: "\\"), line[i + 1] == UInt8(ascii: "u") {
+                        let saved = i
+                        i += 2
+                        let low = try hex4()
+                        if (0xDC00..<0xE000).contains(low) {
+                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        } else {
+                            i = saved
+                            scalar = try loneSurrogate(at: escapeStart)
+                        }
+                    } else {
+                        scalar = try loneSurrogate(at: escapeStart)
+                    }
+                } else if (0xDC00..<0xE000).contains(scalar) {
+                    scalar = try loneSurrogate(at: escapeStart)
+                }
+                out.append(contentsOf: Array(String(Character(Unicode.Scalar(scalar)!)).utf8))
+            default:
+                throw Failure(offset: escapeStart, reason: "an unknown escape '\\\(Character(Unicode.Scalar(code)))'")
+            }
+            runStart = i
+        }
+    }
+
+    private mutating func hex4() throws(Failure) -> UInt32 {
+        guard i + 4 <= line.count else { throw fail("a \\u escape needs four hex digits") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = line[i]
+            let digit: UInt32
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+            default: throw fail("a \\u escape needs four hex digits")
+            }
+            value = value << 4 | digit
+            i += 1
+        }
+        return value
+    }
+
+    private func loneSurrogate(at offset: Int) throws(Failure) -> UInt32 {
+        if replaceLoneSurrogates { return 0xFFFD }
+        throw Failure(offset: offset, reason: "a lone surrogate escape, which is not text (fix the file, or replace it with U+FFFD: --invalid-utf8 replace)")
+    }
+}
