@@ -17,6 +17,8 @@ let package = Package(
     products: [
         .library(name: "BPE", targets: ["BPE"]),
         .executable(name: "bpe", targets: ["bpe"]),
+        // The C ABI the Python package (python/) loads with ctypes.
+        .library(name: "swiftbpe", type: .dynamic, targets: ["BPECInterface"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -57,6 +59,7 @@ let package = Package(
         ),
         .target(name: "BPEEncoding", dependencies: ["BPECore", "BPEFormats", "CPrefetch"]),
         .target(name: "BPE", dependencies: ["BPECore", "BPEFormats", "BPETraining", "BPEEncoding"]),
+        .target(name: "BPECInterface", dependencies: ["BPE"]),
         .executableTarget(
             name: "bpe",
             dependencies: [

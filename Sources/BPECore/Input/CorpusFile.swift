@@ -18,7 +18,7 @@ package final class CorpusFile: @unchecked Sendable {
     /// documents. Empty for a plain text input (one document).
     package let documentEnds: [Int]
 
-    init(path: String, mapping: FileMapping, documentEnds: [Int] = []) {
+    package init(path: String, mapping: FileMapping, documentEnds: [Int] = []) {
         self.path = path
         self.bytes = mapping.bytes
         self.mapping = mapping
@@ -27,7 +27,7 @@ package final class CorpusFile: @unchecked Sendable {
     }
 
     /// A copy of `content` on the heap.
-    init<Bytes: Collection>(path: String, copying content: Bytes, documentEnds: [Int] = []) where Bytes.Element == UInt8 {
+    package init<Bytes: Collection>(path: String, copying content: Bytes, documentEnds: [Int] = []) where Bytes.Element == UInt8 {
         let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, content.count))
         _ = buffer.initialize(from: content)
         self.path = path

@@ -104,7 +104,7 @@ public enum Training {
         progress?(.phaseStarted(.splitCount))
         var byteProgress: (@Sendable (Int, Int) -> Void)? = nil
         if let progress { byteProgress = { done, total in progress(.bytes(done: done, of: total)) } }
-        var tables = try phases.measure(.splitCount) { () throws(TrainingError) in
+        let tables = try phases.measure(.splitCount) { () throws(TrainingError) in
             do throws(PatternError) {
                 return try ParallelWordCounter.count(
                     files: files, plan: plan, pattern: pattern, threads: threads, progress: byteProgress)
@@ -113,6 +113,26 @@ public enum Training {
             }
         }
 
+        let bytes = files.reduce(0) { $0 + $1.bytes.count }
+        let specialTokenOccurrences = plan.specialTokenCounts.reduce(0, +)
+        return learnMerges(
+            from: tables, configuration: configuration, phases: phases, startedAt: started, progress: progress
+        ) { words, unique in
+            CorpusStatistics(
+                bytes: bytes, words: words, uniqueWords: unique, specialTokenOccurrences: specialTokenOccurrences,
+                repairedInputs: repaired)
+        }
+    }
+
+    /// The phases after split+count: merge tables, init pairs, merge loop. `statistics` makes
+    /// the corpus statistics from the total and distinct word counts.
+    static func learnMerges(
+        from tables: consuming [WordCountTable], configuration: TrainConfiguration, phases: PhaseTimings,
+        startedAt started: Double, progress: (@Sendable (TrainingProgress) -> Void)?,
+        statistics: (_ words: Int64, _ uniqueWords: Int) -> CorpusStatistics
+    ) -> TrainingOutcome {
+        var phases = phases
+        var tables = tables
         progress?(.phaseStarted(.mergeTables))
         var wordTable: WordCountTable? = phases.measure(.mergeTables) {
             let merged = tables[0]
@@ -134,8 +154,8 @@ public enum Training {
         let learner = phases.measure(.initPairs) {
             let learner = MergeLearner(
                 wordCounts: wordTable!, minFrequency: configuration.minFrequency,
-                maxTokenLength: configuration.maxTokenLength, tieBreak: configuration.tieBreak, threads: threads,
-                parallelMinimumWords: configuration.parallelMergeMinimumWords)
+                maxTokenLength: configuration.maxTokenLength, tieBreak: configuration.tieBreak,
+                threads: configuration.threads, parallelMinimumWords: configuration.parallelMergeMinimumWords)
             wordTable = nil  // the learner holds its own copy of the words
             learner.countInitialPairs()
             return learner
@@ -149,12 +169,9 @@ public enum Training {
                 progress: progress.map { report in { report(.merges(done: $0, of: requested)) } })
         }
 
-        let corpus = CorpusStatistics(
-            bytes: files.reduce(0) { $0 + $1.bytes.count }, words: words, uniqueWords: uniqueWords,
-            specialTokenOccurrences: plan.specialTokenCounts.reduce(0, +), repairedInputs: repaired)
         return TrainingOutcome(
             vocabulary: learner.vocabulary(specialTokens: configuration.specialTokens),
-            corpus: corpus, phases: phases, wallSeconds: PhaseTimings.now() - started,
+            corpus: statistics(words, uniqueWords), phases: phases, wallSeconds: PhaseTimings.now() - started,
             peakRSSBytes: peakResidentBytes(), writtenFiles: [], requestedMerges: requested)
     }
 
