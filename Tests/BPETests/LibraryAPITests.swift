@@ -82,3 +82,56 @@ import BPE
         #expect(tokenizer.specialTokenID("a=b") == 301)
     }
 }
+
+/// `DocumentCounter`: documents counted in batches of any size give the merges of training
+/// on one file holding them (joined by a special token), and `VocabularyExport` writes the
+/// files `bpe train` writes.
+@Suite struct DocumentCounterTests {
+    @Test(arguments: [1, 3, 1000])
+    func batchesGiveTheMergesOfTheFile(batchSize: Int) throws {
+        var generator = CorpusGenerator(seed: 31)
+        let documents = (0..<60).map { generator.text(CorpusGenerator.Kind.allCases[$0 % CorpusGenerator.Kind.allCases.count], size: 150) }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let separator = "<|endoftext|>"
+        let path = try directory.write(Array(documents.joined(separator: separator).utf8), to: "joined.txt")
+        for tieBreak in TieBreak.allCases {
+            var configuration = TrainConfiguration(inputs: [path], vocabSize: 256 + 150 + 1)
+            configuration.specialTokens = [separator]
+            configuration.tieBreak = tieBreak
+            configuration.minFrequency = tieBreak == .smallestIDs ? 1 : 2
+            configuration.threads = 2
+            let expected = try Training.learn(configuration)
+
+            let counter = try DocumentCounter(configuration: configuration)
+            var start = 0
+            while start < documents.count {
+                let batch = Array(documents[start..<min(documents.count, start + batchSize)])
+                var text: [UInt8] = []
+                var ends: [Int] = []
+                for document in batch {
+                    text += Array(document.utf8)
+                    ends.append(text.count)
+                }
+                try text.withUnsafeBufferPointer { try counter.add(text: $0, documentEnds: ends) }
+                start += batchSize
+            }
+            let outcome = counter.learn()
+            #expect(outcome.vocabulary == expected.vocabulary, "\(tieBreak) batch \(batchSize)")
+            #expect(outcome.corpus.words == expected.corpus.words)
+            #expect(counter.documents == documents.count)
+
+            let written = try VocabularyExport.write(outcome, configuration: configuration,
+                                                     prefix: directory.path + "/out-\(tieBreak.rawValue)", formats: [.tiktoken, .hf])
+            #expect(written.map { String($0.split(separator: "/").last!) }
+                == ["out-\(tieBreak.rawValue).tiktoken", "out-\(tieBreak.rawValue).tokenizer.json", "out-\(tieBreak.rawValue).train.json"])
+        }
+    }
+
+    @Test func badDocumentEndsAreRefused() throws {
+        let counter = try DocumentCounter(configuration: TrainConfiguration(inputs: [], vocabSize: 300))
+        let text = Array("abc".utf8)
+        #expect(throws: TrainingError.self) { try text.withUnsafeBufferPointer { try counter.add(text: $0, documentEnds: [2]) } }
+        #expect(throws: TrainingError.self) { try text.withUnsafeBufferPointer { try counter.add(text: $0, documentEnds: [2, 1, 3]) } }
+    }
+}
