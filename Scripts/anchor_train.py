@@ -4,9 +4,14 @@ timing: GPT-4 pattern, documents split at <|endoftext|> (the separator is not co
 
   anchor_train.py rustbpe INPUT VOCAB_SIZE   # rustbpe 0.1.0: vocab_size counts no special token
   anchor_train.py hf INPUT VOCAB_SIZE        # Hugging Face tokenizers, byte-level BPE
+  anchor_train.py swiftbpe-rustbpe INPUT VOCAB_SIZE   # swiftbpe.rustbpe.Tokenizer, as rustbpe
+  anchor_train.py swiftbpe-iterator INPUT VOCAB_SIZE  # swiftbpe.train(iterator=documents)
+  anchor_train.py swiftbpe-files INPUT VOCAB_SIZE     # swiftbpe.train(files=[INPUT])
 
-Prints one line: trainer, merges learned, seconds. Run under /usr/bin/time -v for peak RSS.
+Prints one line: trainer, merges learned, a digest of the merge list (equal digests: equal
+merges), seconds. Run under /usr/bin/time -v for peak RSS.
 """
+import hashlib
 import mmap
 import sys
 import time
@@ -35,7 +40,30 @@ def train_rustbpe(path, vocab_size):
     tokenizer = rustbpe.Tokenizer()
     # rustbpe has no special tokens: 256 bytes + merges = vocab_size - 1.
     tokenizer.train_from_iterator(documents(path), vocab_size - 1, pattern=GPT4)
-    return len(tokenizer.get_mergeable_ranks()) - 256
+    return ranks_result(tokenizer.get_mergeable_ranks())
+
+
+def ranks_result(ranks):
+    """(merges, digest of the tokens in rank order)."""
+    ordered = sorted(ranks, key=lambda item: item[1])
+    digest = hashlib.sha256(b"".join(len(token).to_bytes(4, "little") + token for token, _ in ordered)).hexdigest()
+    return len(ordered) - 256, digest[:16]
+
+
+def train_swiftbpe_rustbpe(path, vocab_size):
+    from swiftbpe.rustbpe import Tokenizer
+    tokenizer = Tokenizer()
+    tokenizer.train_from_iterator(documents(path), vocab_size - 1, pattern=GPT4)
+    return ranks_result(tokenizer.get_mergeable_ranks())
+
+
+def train_swiftbpe(path, vocab_size, files):
+    import swiftbpe
+    if files:
+        vocabulary = swiftbpe.train(files=[path], vocab_size=vocab_size, special_tokens=[SEPARATOR])
+    else:
+        vocabulary = swiftbpe.train(iterator=documents(path), vocab_size=vocab_size, special_tokens=[SEPARATOR])
+    return ranks_result(vocabulary.mergeable_ranks.items())
 
 
 def train_hf(path, vocab_size):
@@ -50,16 +78,25 @@ def train_hf(path, vocab_size):
         vocab_size=vocab_size, min_frequency=2, special_tokens=[SEPARATOR],
         initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
     tokenizer.train_from_iterator(documents(path), trainer=trainer)
-    return len(tokenizer.get_vocab()) - 256 - 1
+    return len(tokenizer.get_vocab()) - 256 - 1, "-"
+
+
+TRAINERS = {
+    "rustbpe": train_rustbpe,
+    "hf": train_hf,
+    "swiftbpe-rustbpe": train_swiftbpe_rustbpe,
+    "swiftbpe-iterator": lambda path, size: train_swiftbpe(path, size, files=False),
+    "swiftbpe-files": lambda path, size: train_swiftbpe(path, size, files=True),
+}
 
 
 def main():
-    if len(sys.argv) != 4 or sys.argv[1] not in ("rustbpe", "hf"):
+    if len(sys.argv) != 4 or sys.argv[1] not in TRAINERS:
         sys.exit(__doc__)
     trainer, path, vocab_size = sys.argv[1], sys.argv[2], int(sys.argv[3])
     start = time.perf_counter()
-    merges = (train_rustbpe if trainer == "rustbpe" else train_hf)(path, vocab_size)
-    print(f"{trainer} merges={merges} seconds={time.perf_counter() - start:.2f}")
+    merges, digest = TRAINERS[trainer](path, vocab_size)
+    print(f"{trainer} merges={merges} digest={digest} seconds={time.perf_counter() - start:.2f}")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,10 @@ run (machines here are shared and noisy: only ratios within one run mean anythin
       .tiktoken file (tiktoken, fastokens, splintr-rs, riptoken: their batch calls) at 1 and 2
       threads, alternating; MB/s, and whether each one's ids equal ours (ours must equal
       tiktoken's, or it fails).
+  bench.py python --bpe BPE --corpus FILE [--rounds 3]
+      The Python package against rustbpe, alternating: rustbpe's train_from_iterator,
+      swiftbpe.rustbpe's (the drop-in: must learn rustbpe's merges, checked by digest),
+      swiftbpe.train from the same iterator and from the file, and `bpe train`.
   bench.py suite --bpe BPE --corpus-dir DIR [--rounds 3] [--anchors rustbpe,hf] [--fixtures DIR]
       Every target of the speed issue: mixed-100m and mixed-1g against the anchors, split
       floor and scaling on mixed-1g, mixed-4g against mixed-1g, 200k merges against 50k;
@@ -50,6 +54,7 @@ def timed(command):
         "rss": int(field(r"Maximum resident set size \(kbytes\): (\d+)")) * 1024,
         "cpu": int(field(r"Percent of CPU this job got: (\d+)%")),
         "merges": int(merges.group(1)) if merges else None,
+        "digest": re.search(r"digest=(\S+)", text).group(1) if "digest=" in text else None,
         "output": text,
     }
 
@@ -78,7 +83,7 @@ def anchor(name, corpus, vocab_size):
     return [sys.executable, os.path.join(HERE, "anchor_train.py"), name, corpus, str(vocab_size)]
 
 
-def train(bpe, corpus, vocab_size, rounds, anchors):
+def train(bpe, corpus, vocab_size, rounds, anchors, check_merge_counts=True):
     """Alternating rounds; returns (markdown, medians, last swift-bpe run)."""
     with tempfile.TemporaryDirectory() as directory:
         commands = {"swift-bpe": ours(bpe, corpus, vocab_size, directory)}
@@ -92,8 +97,16 @@ def train(bpe, corpus, vocab_size, rounds, anchors):
                 print(f"  {os.path.basename(corpus)} round {round_number + 1} {name}: {run['wall']:.2f} s, "
                       f"{run['rss'] / 2**30:.2f} GiB, {run['cpu']}% CPU, {run['merges']} merges", file=sys.stderr)
     merges = {name: {r["merges"] for r in rs} for name, rs in runs.items()}
-    if len({m for ms in merges.values() for m in ms}) != 1:
+    if check_merge_counts and len({m for ms in merges.values() for m in ms}) != 1:
         sys.exit(f"the trainers learned different numbers of merges: {merges}")
+    if "rustbpe" in runs and "swiftbpe-rustbpe" in runs:
+        digests = {name: {r["digest"] for r in runs[name]} for name in ("rustbpe", "swiftbpe-rustbpe")}
+        if len(digests["rustbpe"] | digests["swiftbpe-rustbpe"]) != 1:
+            sys.exit(f"swiftbpe.rustbpe learned other merges than rustbpe: {digests}")
+    if "swiftbpe-iterator" in runs and "swiftbpe-files" in runs:
+        digests = {r["digest"] for name in ("swiftbpe-iterator", "swiftbpe-files") for r in runs[name]}
+        if len(digests) != 1:
+            sys.exit(f"swiftbpe.train from an iterator and from the file learned different merges: {digests}")
     median = {name: {key: statistics.median(r[key] for r in rs) for key in ("wall", "rss", "cpu")}
               for name, rs in runs.items()}
     base = median["swift-bpe"]
@@ -110,6 +123,13 @@ def train(bpe, corpus, vocab_size, rounds, anchors):
     last = runs["swift-bpe"][-1]
     lines += ["", "swift-bpe `--profile` (last round):", "", "```", profile_table(last["output"]), "```", ""]
     return "\n".join(lines), median, last
+
+
+def python_package(bpe, corpus, vocab_size, rounds):
+    """swiftbpe (Python) against rustbpe; the drop-in must learn rustbpe's exact merges."""
+    names = ["rustbpe", "swiftbpe-rustbpe", "swiftbpe-iterator", "swiftbpe-files"]
+    text, median, _ = train(bpe, corpus, vocab_size, rounds, names, check_merge_counts=False)
+    return text
 
 
 def split(bpe, corpus, rounds):
@@ -253,7 +273,7 @@ def suite(bpe, directory, rounds, anchors, fixtures=None):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("mode", choices=["train", "split", "encode", "suite"])
+    parser.add_argument("mode", choices=["train", "split", "encode", "python", "suite"])
     parser.add_argument("--bpe", required=True)
     parser.add_argument("--corpus")
     parser.add_argument("--corpus-dir")
@@ -269,6 +289,8 @@ def main():
         text = train(bpe, args.corpus, args.vocab_size, args.rounds, anchors)[0]
     elif args.mode == "split":
         text = split(bpe, args.corpus, args.rounds)[0]
+    elif args.mode == "python":
+        text = python_package(bpe, args.corpus, args.vocab_size, args.rounds)
     elif args.mode == "encode":
         text = encode(bpe, args.corpus, args.fixtures, args.rounds)[0]
     else:

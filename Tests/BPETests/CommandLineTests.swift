@@ -60,6 +60,9 @@ import Testing
         try expectFailure(["--input", "good.txt", "--vocab-size", "300", "--format", "xml"], status: 1, message: "'xml'")
         try expectFailure(["--input", "good.txt", "--vocab-size", "300", "--invalid-utf8", "skip"], status: 1, message: "--invalid-utf8")
         try expectFailure(["--input", "good.txt", "--vocab-size", "300", "--split-engine", "re2"], status: 1, message: "--split-engine")
+        try expectFailure(["--input", "good.txt", "--vocab-size", "300", "--tie-break", "random"], status: 1, message: "--tie-break")
+        try expectFailure(["--input", "good.txt", "--vocab-size", "300", "--input-format", "csv"], status: 1, message: "--input-format")
+        try expectFailure(["--input", "good.txt", "--vocab-size", "300", "--input-format", "jsonl", "--text-field", ""], status: 1, message: "--text-field")
         try expectFailure(["--input", "good.txt", "--vocab-size", "300", "--min-frequency=-1"], status: 1, message: "--min-frequency")
         try expectFailure(["--input", "good.txt", "--vocab-size", "300", "--max-token-length", "0"], status: 1, message: "--max-token-length")
         try expectFailure(["--input", "good.txt", "--vocab-size", "300", "--special-token", "<s>", "--special-token", "<s>"],

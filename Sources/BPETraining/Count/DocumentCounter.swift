@@ -32,7 +32,7 @@ public final class DocumentCounter {
     /// `ends[i]` (ascending; the last is `text.count`). The text is copied; it need not be
     /// valid UTF-8 (the configuration's `invalidUTF8` policy applies, per batch).
     /// - Complexity: O(batch bytes / threads) plus the new distinct words.
-    public func add(text: UnsafeBufferPointer<UInt8>, documentEnds ends: [Int]) throws(TrainingError) {
+    public func add<Bytes: Collection>(text: Bytes, documentEnds ends: [Int]) throws(TrainingError) where Bytes.Element == UInt8 {
         guard ends.last == text.count, zip(ends, ends.dropFirst()).allSatisfy({ $0 <= $1 }) else {
             throw .invalidSetting(.inputs, value: "\(ends.count) documents",
                                   reason: "document ends must ascend and the last must be the text's length")
