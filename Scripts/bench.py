@@ -17,6 +17,10 @@ run (machines here are shared and noisy: only ratios within one run mean anythin
       The Python package against rustbpe, alternating: rustbpe's train_from_iterator,
       swiftbpe.rustbpe's (the drop-in: must learn rustbpe's merges, checked by digest),
       swiftbpe.train from the same iterator and from the file, and `bpe train`.
+  bench.py inputs --bpe BPE --corpus FILE [--rounds 3]
+      `bpe train` on the corpus as plain text, .gz, .zst, JSON Lines and .jsonl.zst (made in a
+      temporary folder; documents = the text between separators), alternating; the merges
+      must be identical.
   bench.py suite --bpe BPE --corpus-dir DIR [--rounds 3] [--anchors rustbpe,hf] [--fixtures DIR]
       Every target of the speed issue: mixed-100m and mixed-1g against the anchors, split
       floor and scaling on mixed-1g, mixed-4g against mixed-1g, 200k merges against 50k;
@@ -130,6 +134,76 @@ def python_package(bpe, corpus, vocab_size, rounds):
     names = ["rustbpe", "swiftbpe-rustbpe", "swiftbpe-iterator", "swiftbpe-files"]
     text, median, _ = train(bpe, corpus, vocab_size, rounds, names, check_merge_counts=False)
     return text
+
+
+def compressed_copies(corpus, directory):
+    """The corpus as .txt.gz, .txt.zst, .jsonl and .jsonl.zst in `directory`."""
+    import ctypes
+    import ctypes.util
+    import gzip
+    import json
+    zstd = ctypes.CDLL(ctypes.util.find_library("zstd") or "libzstd.so.1")
+    zstd.ZSTD_compressBound.restype = ctypes.c_size_t
+    zstd.ZSTD_compressBound.argtypes = [ctypes.c_size_t]
+    zstd.ZSTD_compress.restype = ctypes.c_size_t
+    zstd.ZSTD_compress.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int]
+
+    def zstd_compress(data):
+        capacity = zstd.ZSTD_compressBound(len(data))
+        output = ctypes.create_string_buffer(capacity)
+        size = zstd.ZSTD_compress(output, capacity, data, len(data), 3)
+        return output.raw[:size]
+
+    with open(corpus, "rb") as handle:
+        text = handle.read()
+    lines = b"".join(json.dumps({"text": part.decode("utf-8")}).encode() + b"\n"
+                     for part in text.split(SEPARATOR.encode()) if part)
+    paths = {}
+    for name, data in (("txt.gz", gzip.compress(text, compresslevel=6)), ("txt.zst", zstd_compress(text)),
+                       ("jsonl", lines), ("jsonl.zst", zstd_compress(lines))):
+        paths[name] = os.path.join(directory, "corpus." + name)
+        with open(paths[name], "wb") as handle:
+            handle.write(data)
+    return paths
+
+
+def inputs(bpe, corpus, vocab_size, rounds):
+    """`bpe train` on one corpus in every input form; identical merges required."""
+    import hashlib
+    with tempfile.TemporaryDirectory() as directory:
+        paths = {"txt": corpus, **compressed_copies(corpus, directory)}
+        runs = {name: [] for name in paths}
+        digests = {}
+        for round_number in range(rounds):
+            for name, path in paths.items():
+                prefix = os.path.join(directory, "out-" + name.replace(".", "-"))
+                extra = ["--input-format", "jsonl"] if name.startswith("jsonl") else []
+                command = [bpe, "train", "--input", path, "--vocab-size", str(vocab_size), "--special-token",
+                           SEPARATOR, "--output", prefix, "--format", "tiktoken", "--profile", *extra]
+                run = timed(command)
+                runs[name].append(run)
+                with open(prefix + ".tiktoken", "rb") as handle:
+                    digests.setdefault(name, set()).add(hashlib.sha256(handle.read()).hexdigest())
+                print(f"  {name} round {round_number + 1}: {run['wall']:.2f} s, {run['rss'] / 2**30:.2f} GiB, "
+                      f"read {phase_seconds(run['output'], 'read')} s", file=sys.stderr)
+        sizes = {name: os.path.getsize(path) for name, path in paths.items()}
+    if len({d for ds in digests.values() for d in ds}) != 1:
+        sys.exit(f"the input forms gave different merges: {digests}")
+    median = {name: {key: statistics.median(r[key] for r in rs) for key in ("wall", "rss", "cpu")}
+              for name, rs in runs.items()}
+    read = {name: statistics.median(phase_seconds(r["output"], "read") for r in rs) for name, rs in runs.items()}
+    base = median["txt"]
+    lines = [
+        f"`{os.path.basename(corpus)}` as each input form, `bpe train` vocabulary {vocab_size}; {machine()}; "
+        f"median of {rounds} alternating round(s); identical merges",
+        "",
+        "| input | file MB | wall s | read phase s | peak RSS GiB | wall ÷ text |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, m in median.items():
+        lines.append(f"| {name} | {sizes[name] / 1e6:.0f} | {m['wall']:.2f} | {read[name]:.2f} | "
+                     f"{m['rss'] / 2**30:.2f} | {m['wall'] / base['wall']:.2f}× |")
+    return "\n".join(lines) + "\n"
 
 
 def split(bpe, corpus, rounds):
@@ -273,7 +347,7 @@ def suite(bpe, directory, rounds, anchors, fixtures=None):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("mode", choices=["train", "split", "encode", "python", "suite"])
+    parser.add_argument("mode", choices=["train", "split", "encode", "python", "inputs", "suite"])
     parser.add_argument("--bpe", required=True)
     parser.add_argument("--corpus")
     parser.add_argument("--corpus-dir")
@@ -289,6 +363,8 @@ def main():
         text = train(bpe, args.corpus, args.vocab_size, args.rounds, anchors)[0]
     elif args.mode == "split":
         text = split(bpe, args.corpus, args.rounds)[0]
+    elif args.mode == "inputs":
+        text = inputs(bpe, args.corpus, args.vocab_size, args.rounds)
     elif args.mode == "python":
         text = python_package(bpe, args.corpus, args.vocab_size, args.rounds)
     elif args.mode == "encode":

@@ -232,4 +232,29 @@ import Testing
         #expect(format.status == 1)
         #expect(format.standardError.contains("--input-format"))
     }
+    /// The parser's text equals the string Foundation serialized, for random strings of
+    /// every length around the 8-byte fast path, with quotes, backslashes, control
+    /// characters, \u escapes and multibyte characters anywhere.
+    @Test func parsedStringsEqualWhatWasSerialized() throws {
+        var generator = CorpusGenerator(seed: 77)
+        let pieces = ["a", "bc", "\"", "\\", "\n", "\t", "\u{1}", "\u{1F}", "/", "é", "猫", "🎉", " ", "xxxxxxxx", "\r\n"]
+        for round in 0..<600 {
+            var value = ""
+            for _ in 0..<(round % 40) { value += generator.pick(pieces) }
+            let data = try JSONSerialization.data(withJSONObject: ["k": 1, "text": value] as [String: Any])
+            let bytes = Array(data)
+            let parsed = try bytes.withUnsafeBufferPointer { buffer in
+                var parser = JSONLineParser(buffer, replaceLoneSurrogates: false)
+                return try parser.text(of: Array("text".utf8))
+            }
+            #expect(parsed == Array(value.utf8), "\(value.debugDescription)")
+        }
+        // Escaped forms Foundation does not write.
+        let escaped = #"{"text": "\u0041\u00e9\u732b\ud83c\udf89\/\b\f"}"#
+        let parsed = try Array(escaped.utf8).withUnsafeBufferPointer { buffer in
+            var parser = JSONLineParser(buffer, replaceLoneSurrogates: false)
+            return try parser.text(of: Array("text".utf8))
+        }
+        #expect(parsed == Array("Aé猫🎉/\u{8}\u{c}".utf8))
+    }
 }

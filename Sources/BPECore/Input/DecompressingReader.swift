@@ -1,4 +1,5 @@
 import CCompression
+import Glibc
 import SystemPackage
 
 /// Reads a gzip or zstd stream from a descriptor and hands out the decompressed bytes chunk
@@ -32,7 +33,6 @@ package final class DecompressingReader {
         self.path = path
         self.compression = compression
         input = prefix
-        input.reserveCapacity(max(prefix.count, Self.inputChunk))
         inputEnd = prefix.count
         switch compression {
         case .gzip:
@@ -81,15 +81,33 @@ package final class DecompressingReader {
         return produced
     }
 
+    /// Moves the unconsumed bytes to the front of `input` and reads after them, into the
+    /// same buffer (no allocation after the first).
     private func refill() throws(FileError) {
-        consumedBefore += inputStart
-        input.removeFirst(inputStart)
-        inputEnd -= inputStart
-        inputStart = 0
-        var chunk = [UInt8](repeating: 0, count: Self.inputChunk)
-        let n = try FileAccess.read(fd, into: &chunk, path: path)
+        let leftover = inputEnd - inputStart
+        if inputStart > 0 {
+            if leftover > 0 {
+                input.withUnsafeMutableBufferPointer { buffer in
+                    _ = memmove(buffer.baseAddress!, buffer.baseAddress! + inputStart, leftover)
+                }
+            }
+            consumedBefore += inputStart
+            inputStart = 0
+            inputEnd = leftover
+        }
+        if input.count < inputEnd + Self.inputChunk {
+            input += [UInt8](repeating: 0, count: inputEnd + Self.inputChunk - input.count)
+        }
+        let end = inputEnd
+        let n: Int
+        do {
+            n = try input.withUnsafeMutableBytes { raw in
+                try fd.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[end..<(end + Self.inputChunk)]))
+            }
+        } catch {
+            throw FileError(path: path, direction: .reading, errno: error as? Errno ?? .ioError)
+        }
         if n == 0 { sourceEnded = true; return }
-        input.append(contentsOf: chunk[0..<n])
         inputEnd += n
     }
 

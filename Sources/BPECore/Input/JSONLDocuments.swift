@@ -1,3 +1,5 @@
+import Glibc
+
 /// Turns a stream of JSON Lines into documents: cuts it into lines, checks each is UTF-8
 /// (repairing it under `InvalidUTF8Policy.replace`), reads the text field with
 /// `JSONLineParser`, and appends each document to a `CorpusAccumulator` with a boundary after
@@ -22,37 +24,41 @@ struct JSONLDocuments {
     }
 
     mutating func feed(_ bytes: ArraySlice<UInt8>, into accumulator: inout CorpusAccumulator) throws(InputError) {
-        var start = bytes.startIndex
-        while let newline = bytes[start...].firstIndex(of: 0x0A) {
-            let lineLength = pending.count + (newline - start)
-            defer { lineStart += lineLength + 1 }
-            if pending.isEmpty {
-                try document(bytes[start..<newline], into: &accumulator)
-            } else {
-                pending.append(contentsOf: bytes[start..<newline])
-                let line = pending
-                pending = []
-                try document(line[...], into: &accumulator)
+        try bytes.withUnsafeBufferPointer { (chunk) throws(InputError) in
+            guard let base = chunk.baseAddress else { return }
+            var start = 0
+            while start < chunk.count, let found = memchr(base + start, 0x0A, chunk.count - start) {
+                let newline = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
+                let lineLength = pending.count + (newline - start)
+                defer { lineStart += lineLength + 1 }
+                if pending.isEmpty {
+                    try document(UnsafeBufferPointer(rebasing: chunk[start..<newline]), into: &accumulator)
+                } else {
+                    pending.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[start..<newline]))
+                    let line = pending
+                    pending = []
+                    try line.withUnsafeBufferPointer { (whole) throws(InputError) in try document(whole, into: &accumulator) }
+                }
+                start = newline + 1
             }
-            start = newline + 1
+            pending.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[start...]))
         }
-        pending.append(contentsOf: bytes[start...])
     }
 
     mutating func finish(into accumulator: inout CorpusAccumulator) throws(InputError) {
         if !pending.isEmpty {
             let line = pending
             pending = []
-            try document(line[...], into: &accumulator)
+            try line.withUnsafeBufferPointer { (whole) throws(InputError) in try document(whole, into: &accumulator) }
         }
     }
 
     /// One line (without its LF): its document, or nothing if blank. Advances the line count.
-    private mutating func document(_ line: ArraySlice<UInt8>, into accumulator: inout CorpusAccumulator) throws(InputError) {
+    private mutating func document(_ raw: UnsafeBufferPointer<UInt8>, into accumulator: inout CorpusAccumulator) throws(InputError) {
         defer { lineNumber += 1 }
         let text: [UInt8]
         do throws(JSONLineParser.Failure) {
-            text = try line.withUnsafeBufferPointer { (raw) throws(JSONLineParser.Failure) -> [UInt8] in
+            text = try { () throws(JSONLineParser.Failure) -> [UInt8] in
                 if JSONLineParser.isBlank(raw) { return [] }
                 if let bad = UTF8Validation.firstInvalidOffset(in: raw, from: 0, to: raw.count) {
                     guard invalidUTF8 == .replace else {
@@ -66,7 +72,7 @@ struct JSONLDocuments {
                 }
                 var parser = JSONLineParser(raw, replaceLoneSurrogates: invalidUTF8 == .replace)
                 return try parser.text(of: field)
-            }
+            }()
         } catch {
             throw .badDocument(
                 path: path, line: lineNumber, offset: lineStart + error.offset, decompressed: compressed, reason: error.reason)

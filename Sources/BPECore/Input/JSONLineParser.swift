@@ -161,33 +161,81 @@ struct JSONLineParser {
         }
     }
 
-    /// A string starting at `"`, unescaped to UTF-8.
+    /// A mask with the high bit set in the lowest byte of `word` (little-endian) that is `"`,
+    /// `\\` or a control character (< 0x20), the bytes that end a plain run of a string; zero if
+    /// there is none. Bits above the lowest flagged byte may be false positives (a borrow);
+    /// the lowest one is exact.
+    @inline(__always)
+    static func stopMask(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZero(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
+        let below20 = (word &- ones &* 0x20) & ~word & highs
+        return below20 | hasZero(word ^ (ones &* 0x22)) | hasZero(word ^ (ones &* 0x5C))
+    }
+
+    /// A string starting at `"`, unescaped to UTF-8. Plain runs are skipped 8 bytes at a time
+    /// and copied whole; the bytes go straight into the result's storage.
     private mutating func string() throws(Failure) -> [UInt8] {
         i += 1
-        var out: [UInt8] = []
+        // Unescaping never lengthens: the rest of the line bounds the string.
+        var failure: Failure? = nil
+        let result = [UInt8](unsafeUninitializedCapacity: max(1, line.count - i)) { buffer, count in
+            do throws(Failure) {
+                count = try unescape(into: buffer.baseAddress!)
+            } catch {
+                failure = error
+                count = 0
+            }
+        }
+        if let failure { throw failure }
+        return result
+    }
+
+    /// Writes the string's bytes to `out` (room for the rest of the line) up to its closing
+    /// quote, which it passes; returns how many it wrote.
+    private mutating func unescape(into out: UnsafeMutablePointer<UInt8>) throws(Failure) -> Int {
+        var written = 0
         var runStart = i
+        let start = line.baseAddress!
+        let base = UnsafeRawPointer(start)
+        func copyRun(upTo end: Int) {
+            if runStart < end {
+                (out + written).update(from: start + runStart, count: end - runStart)
+                written += end - runStart
+            }
+        }
         while true {
+            while i + 8 <= line.count {
+                let mask = Self.stopMask(base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                if mask != 0 {
+                    i += mask.trailingZeroBitCount >> 3
+                    break
+                }
+                i += 8
+            }
             guard i < line.count else { throw Failure(offset: i, reason: "a string is not closed (the line ends first)") }
             let byte = line[i]
             if byte == UInt8(ascii: "\"") {
-                out.append(contentsOf: line[runStart..<i])
+                copyRun(upTo: i)
                 i += 1
-                return out
+                return written
             }
             if byte < 0x20 { throw fail("a raw control character (0x\(String(byte, radix: 16))) in a string; escape it") }
             if byte != UInt8(ascii: "\\") { i += 1; continue }
-            out.append(contentsOf: line[runStart..<i])
+            copyRun(upTo: i)
             let escapeStart = i
             i += 1
             guard let code = peek() else { throw fail("an escape is cut off") }
             i += 1
+            var single: UInt8? = nil
             switch code {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(code)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): single = code
+            case UInt8(ascii: "b"): single = 0x08
+            case UInt8(ascii: "f"): single = 0x0C
+            case UInt8(ascii: "n"): single = 0x0A
+            case UInt8(ascii: "r"): single = 0x0D
+            case UInt8(ascii: "t"): single = 0x09
             case UInt8(ascii: "u"):
                 var scalar = try hex4()
                 if (0xD800..<0xDC00).contains(scalar) {
@@ -208,11 +256,41 @@ struct JSONLineParser {
                 } else if (0xDC00..<0xE000).contains(scalar) {
                     scalar = try loneSurrogate(at: escapeStart)
                 }
-                out.append(contentsOf: Array(String(Character(Unicode.Scalar(scalar)!)).utf8))
+                written += Self.writeUTF8(scalar, to: out + written)
             default:
                 throw Failure(offset: escapeStart, reason: "an unknown escape '\\\(Character(Unicode.Scalar(code)))'")
             }
+            if let single {
+                out[written] = single
+                written += 1
+            }
             runStart = i
+        }
+    }
+
+    /// Writes the UTF-8 encoding of a scalar value (never a surrogate here); returns its length.
+    /// An escape is 6 bytes (12 for a pair) and its encoding at most 3 (4), so it fits.
+    @inline(__always)
+    static func writeUTF8(_ scalar: UInt32, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        switch scalar {
+        case 0..<0x80:
+            out[0] = UInt8(scalar)
+            return 1
+        case 0x80..<0x800:
+            out[0] = UInt8(0xC0 | scalar >> 6)
+            out[1] = UInt8(0x80 | scalar & 0x3F)
+            return 2
+        case 0x800..<0x10000:
+            out[0] = UInt8(0xE0 | scalar >> 12)
+            out[1] = UInt8(0x80 | scalar >> 6 & 0x3F)
+            out[2] = UInt8(0x80 | scalar & 0x3F)
+            return 3
+        default:
+            out[0] = UInt8(0xF0 | scalar >> 18)
+            out[1] = UInt8(0x80 | scalar >> 12 & 0x3F)
+            out[2] = UInt8(0x80 | scalar >> 6 & 0x3F)
+            out[3] = UInt8(0x80 | scalar & 0x3F)
+            return 4
         }
     }
 
