@@ -45,6 +45,10 @@ def build_library():
     if shutil.which("swift") is None:
         raise RuntimeError("swiftbpe needs the Swift toolchain to build (swift is not on PATH)")
     scratch = PACKAGE_ROOT / ".build-python"
+    # Always from scratch: SwiftPM's incremental builds can keep a stale object across modules
+    # (a changed generic signature left an undefined symbol), and a wheel must never hold one.
+    for stale in (scratch / "release", scratch / "x86_64-unknown-linux-gnu" / "release"):
+        shutil.rmtree(stale, ignore_errors=True)
     command = [
         "swift", "build", "-c", "release", "--product", "swiftbpe",
         "--package-path", str(PACKAGE_ROOT), "--scratch-path", str(scratch),

@@ -16,7 +16,7 @@ _PHASES = ("read", "split+count", "merge tables", "init pairs", "merge loop", "w
 # Documents go to the native side in batches of at most this many documents or bytes: memory
 # is one batch plus the distinct words, however long the iterator.
 DEFAULT_BATCH_DOCUMENTS = 8192
-DEFAULT_BATCH_BYTES = 64 << 20
+DEFAULT_BATCH_BYTES = 16 << 20
 
 
 def _file_kind(path):
