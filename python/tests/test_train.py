@@ -6,6 +6,7 @@ import os
 
 import pytest
 import tiktoken
+import tiktoken.load
 
 import swiftbpe
 from conftest import generated_documents, read_tiktoken, run_bpe, sample_documents, zstd_compress
@@ -181,3 +182,33 @@ def test_a_long_iterator_streams(documents):
                            batch_documents=10**9)
     assert streamed.merges == whole.merges
     assert streamed.report["corpus"]["words"] == whole.report["corpus"]["words"]
+
+
+def fixtures_directory():
+    """$BPE_FIXTURES, else shared/fixtures beside the repository or a parent folder."""
+    from conftest import REPOSITORY
+    if os.environ.get("BPE_FIXTURES"):
+        return os.environ["BPE_FIXTURES"]
+    folder = REPOSITORY
+    while folder != os.path.dirname(folder):
+        candidate = os.path.join(os.path.dirname(folder), "shared", "fixtures")
+        if os.path.isdir(candidate):
+            return candidate
+        folder = os.path.dirname(folder)
+    pytest.skip("no shared fixtures")
+
+
+def test_gpt2_files_load_with_tiktokens_ids():
+    """GPT-2's encoder.json + vocab.bpe (not in swift-bpe's layout: encoding only) give
+    tiktoken's GPT-2 ids."""
+    gpt2 = os.path.join(fixtures_directory(), "gpt2")
+    vocabulary = swiftbpe.load(os.path.join(gpt2, "gpt2_vocab.json"), merges=os.path.join(gpt2, "gpt2_merges.txt"))
+    reference = tiktoken.Encoding(
+        name="gpt2", pat_str=vocabulary.pattern,
+        mergeable_ranks=tiktoken.load.load_tiktoken_bpe(os.path.join(gpt2, "gpt2.tiktoken")),
+        special_tokens={"<|endoftext|>": 50256})
+    text = "".join(TEXTS)
+    assert vocabulary.encode(text, allowed_special="all") == reference.encode(text, allowed_special="all")
+    assert vocabulary.special_tokens == {"<|endoftext|>": 50256}
+    with pytest.raises(ValueError, match="layout"):
+        vocabulary.save("/tmp/never", formats=["minbpe"])
