@@ -31,7 +31,7 @@ func fail(_ status: CStatus, _ message: String, _ error: UnsafeMutablePointer<Un
 /// The status of a training-layer error.
 func status(of error: TrainingError) -> CStatus {
     switch error {
-    case .input: return .input
+    case .input, .counts: return .input
     case .output: return .output
     case .pattern, .invalidSetting, .vocabularyTooSmall: return .setting
     }

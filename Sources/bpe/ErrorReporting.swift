@@ -33,6 +33,7 @@ enum CommandLineMessage {
         case let error as TrainingError: return text(for: error)
         case let error as EncodeError: return text(for: error)
         case let error as InputError: return text(for: error)
+        case let error as CountFileError: return error.description
         default: return "\(error)"
         }
     }
@@ -54,7 +55,7 @@ enum CommandLineMessage {
         case let .vocabularyTooSmall(vocabSize, specialTokens):
             return "--vocab-size \(vocabSize) is too small: it must be at least "
                 + "\(256 + specialTokens) (256 byte tokens + \(specialTokens) special token(s))"
-        case .pattern, .output:
+        case .pattern, .output, .counts:
             return error.description
         }
     }
@@ -114,6 +115,7 @@ enum CommandLineMessage {
         case .output: return "--output"
         case .formats: return "--format"
         case .textField: return "--text-field"
+        case .counts: return "--counts"
         }
     }
 }

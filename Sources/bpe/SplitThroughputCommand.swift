@@ -29,7 +29,7 @@ struct SplitThroughputCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             var configuration = TrainConfiguration(inputs: input, vocabSize: 256)
-            configuration.pattern = split.pattern
+            configuration.pattern = split.patternOrDefault
             configuration.specialTokens = try split.specialTokens()
             configuration.threads = try work.threadCount()
             configuration.shardBytes = try work.checkedShardBytes()

@@ -12,6 +12,10 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("An input file (repeatable); '-' reads standard input.", valueName: "file"))
     var input: [String] = []
 
+    @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp(
+        "Train from word-count files (bpe count) instead of --input, merged on the fly.", valueName: "file"))
+    var counts: [String] = []
+
     @Option(name: .long, help: "Total vocabulary size: 256 bytes + merges + special tokens.")
     var vocabSize: Int
 
@@ -43,7 +47,7 @@ struct TrainCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if input.isEmpty { throw ValidationError("Missing expected argument '--input <file>'") }
+        if input.isEmpty && counts.isEmpty { throw ValidationError("Missing expected argument '--input <file>' (or --counts)") }
     }
 
     func run() throws {
@@ -55,8 +59,15 @@ struct TrainCommand: ParsableCommand {
 
     private func makeConfiguration() throws -> TrainConfiguration {
         var configuration = TrainConfiguration(inputs: input, vocabSize: vocabSize)
-        configuration.pattern = split.pattern
+        configuration.counts = counts
+        configuration.pattern = split.patternOrDefault
         configuration.specialTokens = try split.specialTokens()
+        // From count files, the pattern and special tokens not given are the files'.
+        if !counts.isEmpty, split.pattern == nil || (split.specialToken.isEmpty && split.specialTokensFile == nil) {
+            let header = try CountFileHeader.read(counts[0])
+            if split.pattern == nil { configuration.pattern = header.pattern }
+            if split.specialToken.isEmpty && split.specialTokensFile == nil { configuration.specialTokens = header.specialTokens }
+        }
         configuration.minFrequency = minFrequency
         configuration.maxTokenLength = maxTokenLength
         guard let rule = TieBreak(rawValue: tieBreak.lowercased()) else {
@@ -120,7 +131,7 @@ struct TrainCommand: ParsableCommand {
             let corpus = outcome.corpus
             printError("""
                 trained \(vocabulary.size) tokens (256 bytes + \(merges) merges + \(vocabulary.specialTokens.count) special) \
-                from \(input.count) input(s): \(corpus.bytes) bytes, \(corpus.words) words, \
+                from \(counts.isEmpty ? "\(input.count) input(s): \(corpus.bytes) bytes" : "\(counts.count) count file(s)"), \(corpus.words) words, \
                 \(corpus.uniqueWords) unique, in \(ProfileTable.fixed(outcome.wallSeconds, 2)) s
                 """)
             for path in outcome.writtenFiles { printError("wrote \(path)") }

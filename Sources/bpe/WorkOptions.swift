@@ -73,8 +73,11 @@ struct WorkOptions: ParsableArguments {
 
 /// The split options of the commands that split text with a pattern of their own choosing.
 struct SplitOptions: ParsableArguments {
-    @Option(name: .long, help: "Split pattern: gpt2, gpt4 (cl100k), o200k, or a PCRE2 regex.")
-    var pattern: String = "gpt4"
+    @Option(name: .long, help: "Split pattern: gpt2, gpt4 (cl100k), o200k, or a PCRE2 regex (default: gpt4; with --counts, the files').")
+    var pattern: String?
+
+    /// The pattern given, or gpt4.
+    var patternOrDefault: String { pattern ?? "gpt4" }
 
     @Option(name: .long, help: ArgumentHelp("A special token (repeatable): split at, never merged.", valueName: "token"))
     var specialToken: [String] = []

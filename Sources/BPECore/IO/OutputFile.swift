@@ -66,6 +66,17 @@ package final class OutputFile {
         try FileAccess.writeAll(fd, buffer, path: name)
     }
 
+    /// Overwrites bytes already written and flushed, at `offset` from the start (a count
+    /// file's totals, known only at the end). Only for a named file, not standard output.
+    package func rewrite(at offset: Int, _ bytes: [UInt8]) throws(FileError) {
+        precondition(path != nil && buffer.isEmpty, "rewrite needs a named file, flushed")
+        do {
+            _ = try bytes.withUnsafeBytes { try fd.writeAll(toAbsoluteOffset: Int64(offset), $0) }
+        } catch {
+            throw FileError(path: name, direction: .writing, errno: error as? Errno ?? .ioError)
+        }
+    }
+
     /// Flushes; a file is closed and renamed into place.
     package func commit() throws(FileError) {
         try flush()

@@ -43,6 +43,21 @@ import CPCRE2
 
     deinit { pcre2_code_free_8(code) }
 
+    /// What runs the split and on which Unicode version, as count files record it: the same
+    /// pattern split by another engine or Unicode version may give other words.
+    public var splitDescription: String {
+        if scanner != nil { return "scanner, Unicode \(UnicodeClassTable.unicodeVersion)" }
+        return "PCRE2 \(Self.configuration(UInt32(PCRE2_CONFIG_VERSION))), Unicode \(Self.configuration(UInt32(PCRE2_CONFIG_UNICODE_VERSION)))"
+    }
+
+    /// A string-valued PCRE2 build setting.
+    private static func configuration(_ what: UInt32) -> String {
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let length = buffer.withUnsafeMutableBytes { pcre2_config_8(what, $0.baseAddress) }
+        guard length > 1 else { return "?" }
+        return String(decoding: buffer[0..<Int(length - 1)], as: UTF8.self)
+    }
+
     /// PCRE2's text for an error code.
     public static func message(for errorCode: Int32) -> String {
         var buffer = [UInt8](repeating: 0, count: 256)

@@ -6,6 +6,9 @@ import BPEFormats
 public struct TrainConfiguration: Sendable {
     /// Input paths; `-` is standard input. Ignored by `Training.learn(documents:)`.
     public var inputs: [String]
+    /// Word-count files (`WordCountFiles`) to train from instead of `inputs` (merged on the
+    /// fly); their pattern, special tokens and split must be this configuration's.
+    public var counts: [String] = []
     /// Total vocabulary: 256 bytes + merges + special tokens.
     public var vocabSize: Int
     /// The split pattern: a preset name (`gpt2`, `gpt4`, `o200k`) or a regex.
@@ -89,7 +92,11 @@ public struct TrainConfiguration: Sendable {
 
     /// Checks what reading files needs: at least one input.
     func validateInputs() throws(TrainingError) {
-        if inputs.isEmpty {
+        if !counts.isEmpty && !inputs.isEmpty {
+            throw .invalidSetting(.counts, value: counts.joined(separator: " "),
+                                  reason: "train from input files or from count files, not both (count the inputs with bpe count)")
+        }
+        if inputs.isEmpty && counts.isEmpty {
             throw .invalidSetting(.inputs, value: "", reason: "give at least one input file")
         }
     }

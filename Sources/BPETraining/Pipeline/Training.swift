@@ -43,6 +43,7 @@ public enum Training {
         progress: (@Sendable (TrainingProgress) -> Void)? = nil
     ) throws(TrainingError) -> TrainingOutcome {
         try configuration.validateInputs()
+        if !configuration.counts.isEmpty { return try learnFromCounts(configuration, progress: progress) }
         return try learn(configuration, progress: progress) { () throws(InputError) in
             try InputReader.read(
                 configuration.inputs, format: configuration.inputFormat, specialTokens: configuration.specialTokens,
@@ -121,6 +122,30 @@ public enum Training {
             CorpusStatistics(
                 bytes: bytes, words: words, uniqueWords: unique, specialTokenOccurrences: specialTokenOccurrences,
                 repairedInputs: repaired)
+        }
+    }
+
+    /// Trains from the count files of `configuration` (merged into one table in the read
+    /// phase), which must have been counted with its pattern, special tokens and split.
+    static func learnFromCounts(
+        _ configuration: TrainConfiguration, progress: (@Sendable (TrainingProgress) -> Void)?
+    ) throws(TrainingError) -> TrainingOutcome {
+        let started = PhaseTimings.now()
+        try configuration.validate()
+        let expected = try WordCountFiles.header(for: configuration)
+        var phases = PhaseTimings()
+        progress?(.phaseStarted(.read))
+        let (table, header) = try phases.measure(.read) { () throws(TrainingError) in
+            try WordCountFiles.table(of: configuration.counts)
+        }
+        if let difference = header.difference(from: expected) {
+            throw .counts(CountFileError(
+                path: configuration.counts[0],
+                reason: "it was counted with \(difference) of this run; give the same --pattern and --special-token as bpe count had"))
+        }
+        return learnMerges(from: [table], configuration: configuration, phases: phases, startedAt: started, progress: progress) {
+            words, unique in
+            CorpusStatistics(bytes: 0, words: words, uniqueWords: unique, specialTokenOccurrences: 0, repairedInputs: 0)
         }
     }
 

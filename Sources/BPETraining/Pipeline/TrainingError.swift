@@ -1,8 +1,9 @@
+import BPEFormats
 @_spi(Plumbing) import BPECore
 
 /// A setting of `TrainConfiguration`, as errors name it.
 public enum TrainingSetting: String, Sendable, CaseIterable {
-    case inputs, vocabSize, pattern, specialTokens, minFrequency, maxTokenLength, threads, shardBytes, output, formats, textField
+    case inputs, vocabSize, pattern, specialTokens, minFrequency, maxTokenLength, threads, shardBytes, output, formats, textField, counts
 }
 
 /// Everything that can go wrong with the data, the settings or the outputs of a training run.
@@ -11,6 +12,8 @@ public enum TrainingSetting: String, Sendable, CaseIterable {
 /// offset when there is one), and what to do, in the library's terms (`vocabSize`, not a flag).
 public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
     case input(InputError)
+    /// A word-count file could not be read or does not fit the run.
+    case counts(CountFileError)
     case pattern(PatternError)
     /// An output file could not be written (or, before training, created).
     case output(FileError)
@@ -21,6 +24,7 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .input(error): return error.description
+        case let .counts(error): return error.description
         case let .pattern(error): return error.description
         case let .output(error): return error.description
         case let .invalidSetting(setting, value, reason):

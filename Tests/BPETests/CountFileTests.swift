@@ -1,0 +1,172 @@
+import Foundation
+import Testing
+@_spi(Plumbing) @testable import BPECore
+@testable import BPEFormats
+@testable import BPETraining
+
+/// Word-count files (issue 12): counting shards at document boundaries, merging their counts
+/// and training from them gives the merges of training on the whole text; every damaged file
+/// is a one-line error.
+@Suite struct CountFileTests {
+    static let separator = "<|endoftext|>"
+
+    static func documents(seed: UInt64, count: Int = 48) -> [String] {
+        var generator = CorpusGenerator(seed: seed)
+        return (0..<count).map {
+            generator.text(CorpusGenerator.Kind.allCases[$0 % CorpusGenerator.Kind.allCases.count], size: 180)
+        }
+    }
+
+    func configuration(_ inputs: [String], pattern: String = "gpt4", threads: Int = 2) -> TrainConfiguration {
+        var configuration = TrainConfiguration(inputs: inputs, vocabSize: 256 + 160 + 1)
+        configuration.pattern = pattern
+        configuration.specialTokens = [Self.separator]
+        configuration.threads = threads
+        return configuration
+    }
+
+    @Test(arguments: ["gpt4", "o200k"])
+    func countsOfShardsTrainToTheMergesOfTheText(pattern: String) throws {
+        let documents = Self.documents(seed: pattern == "gpt4" ? 5 : 6)
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let whole = try directory.write(Array(documents.joined(separator: Self.separator).utf8), to: "whole.txt")
+        let expected = try Training.learn(configuration([whole], pattern: pattern))
+        // Every way of cutting the documents into 1, 2, 3 and 5 shards, at threads 1, 2, 4.
+        for shards in [1, 2, 3, 5] {
+            for threads in [1, 2, 4] {
+                var paths: [String] = []
+                for shard in 0..<shards {
+                    let part = documents[(shard * documents.count / shards)..<((shard + 1) * documents.count / shards)]
+                    let input = try directory.write(Array(part.joined(separator: Self.separator).utf8), to: "part\(shard).txt")
+                    var counting = configuration([input], pattern: pattern, threads: threads)
+                    counting.shardBytes = 97
+                    let path = directory.path + "/part\(shard)-\(threads).counts"
+                    try WordCountFiles.count(counting, to: path)
+                    paths.append(path)
+                }
+                var training = configuration([], pattern: pattern, threads: threads)
+                training.counts = paths
+                let fromCounts = try Training.learn(training)
+                #expect(fromCounts.vocabulary == expected.vocabulary, "\(shards) shards, \(threads) threads")
+                #expect(fromCounts.corpus.words == expected.corpus.words)
+                #expect(fromCounts.corpus.uniqueWords == expected.corpus.uniqueWords)
+                let merged = directory.path + "/all-\(shards)-\(threads).counts"
+                let header = try WordCountFiles.merge(paths, into: merged)
+                #expect(header.words == UInt64(expected.corpus.uniqueWords))
+                #expect(header.total == UInt64(expected.corpus.words))
+                training.counts = [merged]
+                #expect(try Training.learn(training).vocabulary == expected.vocabulary)
+            }
+        }
+    }
+
+    @Test func mergingOneFileGivesThatFileAndMinimumCountsDropWords() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let input = try directory.write(Array(Self.documents(seed: 7).joined(separator: Self.separator).utf8), to: "c.txt")
+        let path = directory.path + "/c.counts"
+        let header = try WordCountFiles.count(configuration([input]), to: path)
+        _ = try WordCountFiles.merge([path], into: directory.path + "/same.counts")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(contentsOf: URL(fileURLWithPath: directory.path + "/same.counts")))
+        let pruned = try WordCountFiles.merge([path, path], into: directory.path + "/pruned.counts", minimumCount: 4)
+        // Each word twice: those counted once or twice before now have 2 or 4; below 4 they go.
+        let reader = try CountFileReader(path: directory.path + "/pruned.counts")
+        var kept: UInt64 = 0
+        while let record = try reader.next() {
+            #expect(record.count >= 4 && record.count % 2 == 0)
+            kept += 1
+        }
+        #expect(kept == pruned.words && kept < header.words)
+        #expect(pruned.pattern == SplitPattern.gpt4.regex && pruned.specialTokens == [Self.separator])
+        #expect(pruned.split == "scanner, Unicode 16.0.0")
+    }
+
+    @Test func damagedFilesAreOneLineErrors() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let input = try directory.write(Array(Self.documents(seed: 8).joined(separator: Self.separator).utf8), to: "c.txt")
+        let path = directory.path + "/c.counts"
+        try WordCountFiles.count(configuration([input]), to: path)
+        let good = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        var flipped = good
+        flipped[good.count / 2] ^= 0x01
+        var badMagic = good
+        badMagic[0] = UInt8(ascii: "X")
+        var newer = good
+        newer[8] = 2
+        let cases: [(String, [UInt8], String)] = [
+            ("cut.counts", Array(good[..<(good.count - 20)]), "it is truncated (no ENDCOUNT marker"),
+            ("empty.counts", [], "it is not a word-count file"),
+            ("magic.counts", badMagic, "it is not a word-count file (it does not start with BPECOUNT)"),
+            ("flip.counts", flipped, "it is corrupt (its CRC-32 is"),
+            ("text.counts", Array("just some text, not counts at all ".utf8), "it is not a word-count file"),
+        ]
+        for (name, bytes, message) in cases {
+            let damaged = try directory.write(bytes, to: name)
+            do {
+                _ = try CountFileReader(path: damaged)
+                Issue.record("no error for \(name)")
+            } catch {
+                #expect(error.description.hasPrefix("cannot read the word counts '\(damaged)': "), "\(error)")
+                #expect(error.description.contains(message), "\(name): \(error)")
+                #expect(!error.description.contains("\n"))
+            }
+        }
+        // A version this reader does not know (CRC fixed up so only the version is wrong).
+        let crc = countFileCRC(0, newer[..<(newer.count - 4)].withUnsafeBytes { $0 })
+        var fixed = Array(newer[..<(newer.count - 4)])
+        CountFileHeader.append(crc, to: &fixed)
+        let versioned = try directory.write(fixed, to: "v2.counts")
+        #expect { try CountFileReader(path: versioned) } throws: { ($0 as? CountFileError)?.reason.contains("format version 2") == true }
+        // Counted with another pattern, or other special tokens: refused by training and merging.
+        var other = configuration([input], pattern: "gpt2")
+        other.specialTokens = []
+        let otherPath = directory.path + "/other.counts"
+        try WordCountFiles.count(other, to: otherPath)
+        var training = configuration([])
+        training.counts = [otherPath]
+        #expect { try Training.learn(training) } throws: { "\($0)".contains("counted with the pattern gpt2, not gpt4 of this run") }
+        #expect { try WordCountFiles.merge([path, otherPath], into: directory.path + "/x.counts") } throws: {
+            "\($0)".contains("counted with the pattern gpt2, not gpt4")
+        }
+        #expect(!FileManager.default.fileExists(atPath: directory.path + "/x.counts"))
+    }
+
+    /// The command line: count shards, merge, train from the merged file with the pattern and
+    /// special tokens it records: the same `.tiktoken` as training on the text.
+    @Test func commandLineCountMergeTrain() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let documents = Self.documents(seed: 9)
+        _ = try directory.write(Array(documents.joined(separator: Self.separator).utf8), to: "all.txt")
+        _ = try directory.write(Array(documents[..<20].joined(separator: Self.separator).utf8), to: "a.txt")
+        _ = try directory.write(Array(documents[20...].joined(separator: Self.separator).utf8), to: "b.txt")
+        let common = ["--pattern", "o200k", "--special-token", Self.separator, "--quiet"]
+        for (input, output) in [("a.txt", "a.counts"), ("b.txt", "b.counts")] {
+            let result = try BPECommandRunner.run(["count", "--input", input, "--output", output] + common, in: directory.path)
+            #expect(result.status == 0, "\(result.standardError)")
+        }
+        let merged = try BPECommandRunner.run(["merge-counts", "a.counts", "b.counts", "--output", "ab.counts", "--quiet"], in: directory.path)
+        #expect(merged.status == 0, "\(merged.standardError)")
+        let plain = try BPECommandRunner.run(
+            ["train", "--input", "all.txt", "--vocab-size", "500", "--output", "plain"] + common, in: directory.path)
+        #expect(plain.status == 0, "\(plain.standardError)")
+        // No --pattern, no --special-token: the count file's.
+        let counted = try BPECommandRunner.run(
+            ["train", "--counts", "ab.counts", "--vocab-size", "500", "--output", "counted", "--quiet"], in: directory.path)
+        #expect(counted.status == 0, "\(counted.standardError)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: directory.path + "/plain.tiktoken"))
+            == Data(contentsOf: URL(fileURLWithPath: directory.path + "/counted.tiktoken")))
+        let two = try BPECommandRunner.run(
+            ["train", "--counts", "a.counts", "b.counts", "--vocab-size", "500", "--output", "two", "--quiet"], in: directory.path)
+        #expect(two.status == 0, "\(two.standardError)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: directory.path + "/plain.model"))
+            == Data(contentsOf: URL(fileURLWithPath: directory.path + "/two.model")))
+        let both = try BPECommandRunner.run(
+            ["train", "--counts", "a.counts", "--input", "all.txt", "--vocab-size", "500"], in: directory.path)
+        #expect(both.status == 1 && both.standardError.contains("not both"))
+        let badMin = try BPECommandRunner.run(["merge-counts", "a.counts", "--output", "m.counts", "--min-count", "0"], in: directory.path)
+        #expect(badMin.status == 1 && badMin.standardError.contains("--min-count"))
+    }
+}
