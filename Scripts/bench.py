@@ -21,6 +21,11 @@ run (machines here are shared and noisy: only ratios within one run mean anythin
       `bpe train` on the corpus as plain text, .gz, .zst, JSON Lines and .jsonl.zst (made in a
       temporary folder; documents = the text between separators), alternating; the merges
       must be identical.
+  bench.py counts --bpe BPE --corpus FILE [--shards 4]
+      `bpe count` on the corpus cut into shards at document boundaries, `bpe merge-counts`,
+      `bpe train --counts`, against `bpe train` on the file: wall time and peak RSS of each
+      step; the .tiktoken files must be identical. One round per step (alternating with the
+      plain run); --rounds repeats.
   bench.py suite --bpe BPE --corpus-dir DIR [--rounds 3] [--anchors rustbpe,hf] [--fixtures DIR]
       Every target of the speed issue: mixed-100m and mixed-1g against the anchors, split
       floor and scaling on mixed-1g, mixed-4g against mixed-1g, 200k merges against 50k;
@@ -206,6 +211,62 @@ def inputs(bpe, corpus, vocab_size, rounds):
     return "\n".join(lines) + "\n"
 
 
+def counts(bpe, corpus, vocab_size, rounds, shards):
+    """Count shards, merge, train from counts, against training on the file."""
+    import hashlib
+    with tempfile.TemporaryDirectory() as directory:
+        with open(corpus, "rb") as handle:
+            text = handle.read()
+        documents = text.split(SEPARATOR.encode())
+        paths = []
+        for shard in range(shards):
+            part = documents[shard * len(documents) // shards:(shard + 1) * len(documents) // shards]
+            path = os.path.join(directory, f"shard{shard}.txt")
+            with open(path, "wb") as handle:
+                handle.write(SEPARATOR.encode().join(part))
+            paths.append(path)
+        del text, documents
+        steps = {name: [] for name in ["train (file)"] + [f"count shard {i}" for i in range(shards)]
+                 + ["merge-counts", "train --counts"]}
+        digests = set()
+        for round_number in range(rounds):
+            run = timed([bpe, "train", "--input", corpus, "--vocab-size", str(vocab_size), "--special-token", SEPARATOR,
+                         "--output", os.path.join(directory, "plain"), "--format", "tiktoken"])
+            steps["train (file)"].append(run)
+            for i, path in enumerate(paths):
+                steps[f"count shard {i}"].append(timed([bpe, "count", "--input", path, "--special-token", SEPARATOR,
+                                                        "--output", path + ".counts", "--quiet"]))
+            steps["merge-counts"].append(timed([bpe, "merge-counts", *[p + ".counts" for p in paths], "--output",
+                                                os.path.join(directory, "all.counts"), "--quiet"]))
+            steps["train --counts"].append(timed([bpe, "train", "--counts", os.path.join(directory, "all.counts"),
+                                                  "--vocab-size", str(vocab_size), "--output",
+                                                  os.path.join(directory, "counted"), "--format", "tiktoken", "--quiet"]))
+            for name in ("plain", "counted"):
+                with open(os.path.join(directory, name + ".tiktoken"), "rb") as handle:
+                    digests.add(hashlib.sha256(handle.read()).hexdigest())
+            print(f"  round {round_number + 1}: " + ", ".join(f"{n} {r[-1]['wall']:.2f} s" for n, r in steps.items()),
+                  file=sys.stderr)
+        sizes = {"merge-counts": os.path.getsize(os.path.join(directory, "all.counts"))}
+        for i, path in enumerate(paths):
+            sizes[f"count shard {i}"] = os.path.getsize(path + ".counts")
+    if len(digests) != 1:
+        sys.exit("training from counts gave other merges than training on the file")
+    median = {name: {key: statistics.median(r[key] for r in rs) for key in ("wall", "rss")} for name, rs in steps.items()}
+    chain = sum(m["wall"] for name, m in median.items() if name != "train (file)")
+    lines = [
+        f"`{os.path.basename(corpus)}` in {shards} shards at document boundaries, vocabulary {vocab_size}; {machine()}; "
+        f"median of {rounds} round(s); identical .tiktoken from the counts and from the file",
+        "",
+        "| step | wall s | peak RSS GiB | count file MB |",
+        "|---|---|---|---|",
+    ]
+    for name, m in median.items():
+        size = f"{sizes[name] / 1e6:.1f}" if name in sizes else ""
+        lines.append(f"| {name} | {m['wall']:.2f} | {m['rss'] / 2**30:.2f} | {size} |")
+    lines.append(f"| all count steps, one after another | {chain:.2f} | | |")
+    return "\n".join(lines) + "\n"
+
+
 def split(bpe, corpus, rounds):
     """split-only and split+count at 1 and 2 threads, with the preset's scanner and with the same
     pattern forced through PCRE2, alternating; returns (markdown, medians of the scanner)."""
@@ -347,7 +408,8 @@ def suite(bpe, directory, rounds, anchors, fixtures=None):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("mode", choices=["train", "split", "encode", "python", "inputs", "suite"])
+    parser.add_argument("mode", choices=["train", "split", "encode", "python", "inputs", "counts", "suite"])
+    parser.add_argument("--shards", type=int, default=4)
     parser.add_argument("--bpe", required=True)
     parser.add_argument("--corpus")
     parser.add_argument("--corpus-dir")
@@ -363,6 +425,8 @@ def main():
         text = train(bpe, args.corpus, args.vocab_size, args.rounds, anchors)[0]
     elif args.mode == "split":
         text = split(bpe, args.corpus, args.rounds)[0]
+    elif args.mode == "counts":
+        text = counts(bpe, args.corpus, args.vocab_size, args.rounds, args.shards)
     elif args.mode == "inputs":
         text = inputs(bpe, args.corpus, args.vocab_size, args.rounds)
     elif args.mode == "python":

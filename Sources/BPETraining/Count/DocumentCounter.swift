@@ -102,8 +102,9 @@ public final class DocumentCounter {
     public func learn(progress: (@Sendable (TrainingProgress) -> Void)? = nil) -> TrainingOutcome {
         let statistics = (bytes, specialTokenOccurrences, repairedInputs)
         // One table: `learnMerges` reads it and never changes it (it merges only others into it).
+        var tables = [table]
         return Training.learnMerges(
-            from: [table], configuration: configuration, phases: phases, startedAt: started, progress: progress
+            from: &tables, configuration: configuration, phases: phases, startedAt: started, progress: progress
         ) { words, unique in
             CorpusStatistics(
                 bytes: statistics.0, words: words, uniqueWords: unique, specialTokenOccurrences: statistics.1,

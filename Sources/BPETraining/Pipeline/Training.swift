@@ -105,7 +105,7 @@ public enum Training {
         progress?(.phaseStarted(.splitCount))
         var byteProgress: (@Sendable (Int, Int) -> Void)? = nil
         if let progress { byteProgress = { done, total in progress(.bytes(done: done, of: total)) } }
-        let tables = try phases.measure(.splitCount) { () throws(TrainingError) in
+        var tables = try phases.measure(.splitCount) { () throws(TrainingError) in
             do throws(PatternError) {
                 return try ParallelWordCounter.count(
                     files: files, plan: plan, pattern: pattern, threads: threads, progress: byteProgress)
@@ -117,7 +117,7 @@ public enum Training {
         let bytes = files.reduce(0) { $0 + $1.bytes.count }
         let specialTokenOccurrences = plan.specialTokenCounts.reduce(0, +)
         return learnMerges(
-            from: tables, configuration: configuration, phases: phases, startedAt: started, progress: progress
+            from: &tables, configuration: configuration, phases: phases, startedAt: started, progress: progress
         ) { words, unique in
             CorpusStatistics(
                 bytes: bytes, words: words, uniqueWords: unique, specialTokenOccurrences: specialTokenOccurrences,
@@ -135,15 +135,20 @@ public enum Training {
         let expected = try WordCountFiles.header(for: configuration)
         var phases = PhaseTimings()
         progress?(.phaseStarted(.read))
-        let (table, header) = try phases.measure(.read) { () throws(TrainingError) in
-            try WordCountFiles.table(of: configuration.counts)
+        // The table is held only by `tables`, which `learnMerges` empties once the learner has
+        // copied the words: the words are never in memory twice for long.
+        var tables: [WordCountTable] = []
+        let header = try phases.measure(.read) { () throws(TrainingError) -> CountFileHeader in
+            let (table, header) = try WordCountFiles.table(of: configuration.counts)
+            tables = [table]
+            return header
         }
         if let difference = header.difference(from: expected) {
             throw .counts(CountFileError(
                 path: configuration.counts[0],
                 reason: "it was counted with \(difference) of this run; give the same --pattern and --special-token as bpe count had"))
         }
-        return learnMerges(from: [table], configuration: configuration, phases: phases, startedAt: started, progress: progress) {
+        return learnMerges(from: &tables, configuration: configuration, phases: phases, startedAt: started, progress: progress) {
             words, unique in
             CorpusStatistics(bytes: 0, words: words, uniqueWords: unique, specialTokenOccurrences: 0, repairedInputs: 0)
         }
@@ -151,13 +156,14 @@ public enum Training {
 
     /// The phases after split+count: merge tables, init pairs, merge loop. `statistics` makes
     /// the corpus statistics from the total and distinct word counts.
+    /// `tables` is emptied as soon as its words are merged into the first table, and that
+    /// one is released once the learner has copied its words.
     static func learnMerges(
-        from tables: consuming [WordCountTable], configuration: TrainConfiguration, phases: PhaseTimings,
+        from tables: inout [WordCountTable], configuration: TrainConfiguration, phases: PhaseTimings,
         startedAt started: Double, progress: (@Sendable (TrainingProgress) -> Void)?,
         statistics: (_ words: Int64, _ uniqueWords: Int) -> CorpusStatistics
     ) -> TrainingOutcome {
         var phases = phases
-        var tables = tables
         progress?(.phaseStarted(.mergeTables))
         var wordTable: WordCountTable? = phases.measure(.mergeTables) {
             let merged = tables[0]
