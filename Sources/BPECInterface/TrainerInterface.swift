@@ -80,6 +80,50 @@ public func sbpe_trainer_add_files(
     }
 }
 
+/// Adds the counts of `count` word-count files (NUL-terminated paths back to back).
+@_cdecl("sbpe_trainer_add_counts")
+public func sbpe_trainer_add_counts(
+    _ trainer: UnsafeMutableRawPointer, _ paths: UnsafePointer<CChar>?, _ count: Int32,
+    _ message: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> Int32 {
+    let handle = Unmanaged<TrainerHandle>.fromOpaque(trainer).takeUnretainedValue()
+    do {
+        try handle.counter.add(countFiles: strings(paths, count: count))
+        return 0
+    } catch {
+        return fail(status(of: error), error.description, message)
+    }
+}
+
+/// Writes everything the trainer counted so far as a word-count file at `path`.
+@_cdecl("sbpe_trainer_save_counts")
+public func sbpe_trainer_save_counts(
+    _ trainer: UnsafeMutableRawPointer, _ path: UnsafePointer<CChar>, _ message: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> Int32 {
+    let handle = Unmanaged<TrainerHandle>.fromOpaque(trainer).takeUnretainedValue()
+    do {
+        try handle.counter.writeCounts(to: String(cString: path))
+        return 0
+    } catch {
+        return fail(status(of: error), error.description, message)
+    }
+}
+
+/// Merges `count` word-count files into `output`, leaving out words counted fewer than
+/// `minimumCount` times in all.
+@_cdecl("sbpe_merge_counts")
+public func sbpe_merge_counts(
+    _ paths: UnsafePointer<CChar>?, _ count: Int32, _ output: UnsafePointer<CChar>, _ minimumCount: Int64,
+    _ message: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> Int32 {
+    do {
+        try WordCountFiles.merge(strings(paths, count: count), into: String(cString: output), minimumCount: UInt64(max(1, minimumCount)))
+        return 0
+    } catch {
+        return fail(status(of: error), error.description, message)
+    }
+}
+
 /// Progress of `sbpe_trainer_learn`: phase 1 is merges (done, of total); phase 0 a phase
 /// start (done = the phase's index in SPEC §6's order).
 public typealias ProgressCallback = @convention(c) (Int32, Int64, Int64) -> Void

@@ -10,9 +10,9 @@
 ``swiftbpe.rustbpe.Tokenizer`` is a drop-in for ``rustbpe.Tokenizer``.
 """
 from ._native import EncodeError, InputError, SwiftBPEError
-from .training import Trainer, train
+from .training import Trainer, count_words, merge_counts, train
 from .vocabulary import Vocabulary, load
 from . import rustbpe
 
 __version__ = "0.1.0"
-__all__ = ["train", "load", "Trainer", "Vocabulary", "SwiftBPEError", "InputError", "EncodeError", "rustbpe"]
+__all__ = ["train", "count_words", "merge_counts", "load", "Trainer", "Vocabulary", "SwiftBPEError", "InputError", "EncodeError", "rustbpe"]

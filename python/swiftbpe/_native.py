@@ -8,7 +8,7 @@ import ctypes
 import os
 from ctypes import (CFUNCTYPE, POINTER, c_char_p, c_int32, c_int64, c_uint8, c_uint32, c_void_p)
 
-ABI_VERSION = 1
+ABI_VERSION = 2
 
 
 class SwiftBPEError(Exception):
@@ -48,6 +48,9 @@ _SIGNATURES = {
                                    c_int32, _P(c_void_p), _char_pp]),
     "sbpe_trainer_add_documents": (c_int32, [c_void_p, c_char_p, c_int64, _P(c_int64), c_int64, _char_pp]),
     "sbpe_trainer_add_files": (c_int32, [c_void_p, c_char_p, c_int32, c_int32, c_char_p, _char_pp]),
+    "sbpe_trainer_add_counts": (c_int32, [c_void_p, c_char_p, c_int32, _char_pp]),
+    "sbpe_trainer_save_counts": (c_int32, [c_void_p, c_char_p, _char_pp]),
+    "sbpe_merge_counts": (c_int32, [c_char_p, c_int32, c_char_p, c_int64, _char_pp]),
     "sbpe_trainer_learn": (c_int32, [c_void_p, PROGRESS, _P(c_void_p), _char_pp]),
     "sbpe_trainer_free": (None, [c_void_p]),
     "sbpe_result_merge_count": (c_int64, [c_void_p]),

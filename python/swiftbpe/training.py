@@ -172,6 +172,19 @@ class Trainer:
             if progress:
                 progress.counted(1, self.bytes)
 
+    def add_counts(self, paths):
+        """Adds word-count files (``bpe count``, ``save_counts``, ``count_words``); they must have been
+        counted with this trainer's pattern and special tokens."""
+        paths = [os.fspath(p) for p in ([paths] if isinstance(paths, (str, os.PathLike)) else paths)]
+        packed, count = _native.packed_strings(paths)
+        message = c_void_p()
+        _native.check(lib.sbpe_trainer_add_counts(self._handle, packed, count, ctypes.byref(message)), message)
+
+    def save_counts(self, path):
+        """Writes everything counted so far as a word-count file (the format of ``bpe count``)."""
+        message = c_void_p()
+        _native.check(lib.sbpe_trainer_save_counts(self._handle, os.fspath(path).encode(), ctypes.byref(message)), message)
+
     def learn(self, *, progress=False):
         """The vocabulary learned from everything counted so far."""
         reporter = progress if isinstance(progress, _Progress) else _Progress(bool(progress))
@@ -215,7 +228,31 @@ def _parquet_documents(path, text_field):
             yield value
 
 
-def train(*, files=None, iterator=None, vocab_size, pattern="gpt4", special_tokens=(), min_frequency=2,
+def merge_counts(paths, output, *, min_count=1):
+    """Merges word-count files into ``output`` (``bpe merge-counts``): a streaming k-way merge;
+    ``min_count`` drops the words counted fewer times in all (which changes the result)."""
+    packed, count = _native.packed_strings(os.fspath(p) for p in paths)
+    message = c_void_p()
+    _native.check(lib.sbpe_merge_counts(packed, count, os.fspath(output).encode(), int(min_count), ctypes.byref(message)),
+                  message)
+
+
+def count_words(*, files=None, iterator=None, output, pattern="gpt4", special_tokens=(), threads=None, text_field="text",
+                invalid_utf8="error", batch_documents=DEFAULT_BATCH_DOCUMENTS):
+    """Counts the words of ``files`` and/or ``iterator`` (as ``train`` reads them) into the
+    word-count file ``output`` (``bpe count``)."""
+    if files is None and iterator is None:
+        raise ValueError("give files=..., iterator=..., or both")
+    trainer = Trainer(vocab_size=256 + len(list(special_tokens)), pattern=pattern, special_tokens=special_tokens,
+                      threads=threads, invalid_utf8=invalid_utf8)
+    if files is not None:
+        trainer.add_files(files, text_field=text_field)
+    if iterator is not None:
+        trainer.add_iterator(iterator, batch_documents=batch_documents)
+    trainer.save_counts(output)
+
+
+def train(*, files=None, iterator=None, counts=None, vocab_size, pattern="gpt4", special_tokens=(), min_frequency=2,
           max_token_length=None, threads=None, tie_break="cs336", text_field="text", invalid_utf8="error",
           batch_documents=DEFAULT_BATCH_DOCUMENTS, progress=False):
     """Trains a byte-level BPE vocabulary of ``vocab_size`` ids (256 bytes + merges + special
@@ -225,6 +262,8 @@ def train(*, files=None, iterator=None, vocab_size, pattern="gpt4", special_toke
         files: paths (or one path): text, ``.jsonl``/``.ndjson`` (one JSON object per line, its
             text in ``text_field``), either ``.gz``- or ``.zst``-compressed, or ``.parquet``
             (column ``text_field``, streamed by row group; needs pyarrow).
+        counts: word-count files (``bpe count``, ``count_words``) counted with the same pattern
+            and special tokens; their counts add to those of ``files`` and ``iterator``.
         iterator: ``str`` documents, streamed to the native side in batches of
             ``batch_documents`` (memory stays bounded for any length). Each document is split
             alone: no word spans two documents (as for JSON Lines and Parquet rows).
@@ -242,8 +281,8 @@ def train(*, files=None, iterator=None, vocab_size, pattern="gpt4", special_toke
     Returns:
         a ``Vocabulary``; ``.save(prefix)`` writes the files ``bpe train`` writes.
     """
-    if files is None and iterator is None:
-        raise ValueError("give files=..., iterator=..., or both")
+    if files is None and iterator is None and counts is None:
+        raise ValueError("give files=..., iterator=..., counts=..., or several")
     trainer = Trainer(vocab_size=vocab_size, pattern=pattern, special_tokens=special_tokens,
                       min_frequency=min_frequency, max_token_length=max_token_length, threads=threads,
                       tie_break=tie_break, invalid_utf8=invalid_utf8)
@@ -252,4 +291,6 @@ def train(*, files=None, iterator=None, vocab_size, pattern="gpt4", special_toke
         trainer.add_files(files, text_field=text_field, progress=reporter)
     if iterator is not None:
         trainer.add_iterator(iterator, batch_documents=batch_documents, progress=reporter)
+    if counts is not None:
+        trainer.add_counts(counts)
     return trainer.learn(progress=reporter)

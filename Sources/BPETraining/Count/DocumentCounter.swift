@@ -1,4 +1,5 @@
 @_spi(Plumbing) import BPECore
+import BPEFormats
 
 /// Counts words from text that arrives in batches (a Python iterator, a stream of records)
 /// and trains from the counts: memory is one batch plus the distinct words, however many
@@ -63,6 +64,26 @@ public final class DocumentCounter {
                 invalidUTF8: configuration.invalidUTF8, threads: configuration.threads)
         }
         documents += paths.count
+    }
+
+    /// Adds the counts of word-count files (`WordCountFiles`), which must have been counted
+    /// with this configuration's pattern, special tokens and split.
+    /// - Complexity: O(records of the files) expected.
+    public func add(countFiles paths: [String]) throws(TrainingError) {
+        let expected = try WordCountFiles.header(for: configuration)
+        let (other, header) = try phases.measure(.read) { () throws(TrainingError) in try WordCountFiles.table(of: paths) }
+        if let difference = header.difference(from: expected) {
+            throw .counts(CountFileError(path: paths[0], reason: "it was counted with \(difference) of this trainer"))
+        }
+        phases.measure(.mergeTables) { table.merge(other) }
+    }
+
+    /// Writes everything counted so far as a word-count file at `path`.
+    /// - Returns: its header, with the totals.
+    @discardableResult
+    public func writeCounts(to path: String) throws(TrainingError) -> CountFileHeader {
+        var header = try WordCountFiles.header(for: configuration)
+        return try WordCountFiles.write(table, header: &header, to: path)
     }
 
     private func count(
