@@ -26,6 +26,10 @@ run (machines here are shared and noisy: only ratios within one run mean anythin
       `bpe train --counts`, against `bpe train` on the file: wall time and peak RSS of each
       step; the .tiktoken files must be identical. One round per step (alternating with the
       plain run); --rounds repeats.
+  bench.py ray --bpe BPE --corpus FILE [--shards 8] [--rounds 3]
+      `python -m swiftbpe.ray` on the corpus cut into shards at document boundaries (a local
+      Ray on this machine's cores) against `bpe train` on the file, alternating; the
+      .tiktoken files must be identical.
   bench.py suite --bpe BPE --corpus-dir DIR [--rounds 3] [--anchors rustbpe,hf] [--fixtures DIR]
       Every target of the speed issue: mixed-100m and mixed-1g against the anchors, split
       floor and scaling on mixed-1g, mixed-4g against mixed-1g, 200k merges against 50k;
@@ -208,6 +212,62 @@ def inputs(bpe, corpus, vocab_size, rounds):
     for name, m in median.items():
         lines.append(f"| {name} | {sizes[name] / 1e6:.0f} | {m['wall']:.2f} | {read[name]:.2f} | "
                      f"{m['rss'] / 2**30:.2f} | {m['wall'] / base['wall']:.2f}× |")
+    return "\n".join(lines) + "\n"
+
+
+def write_shards(corpus, directory, shards):
+    """The corpus cut into `shards` files at document boundaries."""
+    with open(corpus, "rb") as handle:
+        documents = handle.read().split(SEPARATOR.encode())
+    paths = []
+    for shard in range(shards):
+        part = documents[shard * len(documents) // shards:(shard + 1) * len(documents) // shards]
+        path = os.path.join(directory, f"shard{shard}.txt")
+        with open(path, "wb") as handle:
+            handle.write(SEPARATOR.encode().join(part))
+        paths.append(path)
+    return paths
+
+
+def ray_bench(bpe, corpus, vocab_size, rounds, shards):
+    """swiftbpe.ray on a local Ray against bpe train."""
+    import hashlib
+    with tempfile.TemporaryDirectory() as directory:
+        write_shards(corpus, directory, shards)
+        commands = {
+            "bpe train (file)": [bpe, "train", "--input", corpus, "--vocab-size", str(vocab_size), "--special-token",
+                                 SEPARATOR, "--output", os.path.join(directory, "plain"), "--format", "tiktoken"],
+            f"swiftbpe.ray ({shards} shards)": [sys.executable, "-m", "swiftbpe.ray", "--input",
+                                                os.path.join(directory, "shard*.txt"), "--vocab-size", str(vocab_size),
+                                                "--special-token", SEPARATOR, "--output", os.path.join(directory, "ray"),
+                                                "--format", "tiktoken"],
+        }
+        runs = {name: [] for name in commands}
+        for round_number in range(rounds):
+            for name, command in commands.items():
+                run = timed(command)
+                runs[name].append(run)
+                print(f"  round {round_number + 1} {name}: {run['wall']:.2f} s, {run['rss'] / 2**30:.2f} GiB", file=sys.stderr)
+            digests = set()
+            for name in ("plain", "ray"):
+                with open(os.path.join(directory, name + ".tiktoken"), "rb") as handle:
+                    digests.add(hashlib.sha256(handle.read()).hexdigest())
+            if len(digests) != 1:
+                sys.exit("swiftbpe.ray learned other merges than bpe train")
+        counted = [float(re.search(r"counted \d+ input\(s\) on Ray in ([0-9.]+) s", r["output"]).group(1))
+                   for r in runs[f"swiftbpe.ray ({shards} shards)"]]
+    median = {name: {key: statistics.median(r[key] for r in rs) for key in ("wall", "rss")} for name, rs in runs.items()}
+    base = median["bpe train (file)"]
+    lines = [
+        f"`{os.path.basename(corpus)}`, vocabulary {vocab_size}, local Ray on {machine()}; median of {rounds} "
+        "alternating round(s); identical .tiktoken",
+        "",
+        "| run | wall s | peak RSS GiB (driver process) | wall ÷ bpe train |",
+        "|---|---|---|---|",
+    ]
+    for name, m in median.items():
+        lines.append(f"| {name} | {m['wall']:.2f} | {m['rss'] / 2**30:.2f} | {m['wall'] / base['wall']:.2f}× |")
+    lines += ["", f"Count + merge tasks on Ray (driver's clock, median): {statistics.median(counted):.2f} s"]
     return "\n".join(lines) + "\n"
 
 
@@ -408,7 +468,7 @@ def suite(bpe, directory, rounds, anchors, fixtures=None):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("mode", choices=["train", "split", "encode", "python", "inputs", "counts", "suite"])
+    parser.add_argument("mode", choices=["train", "split", "encode", "python", "inputs", "counts", "ray", "suite"])
     parser.add_argument("--shards", type=int, default=4)
     parser.add_argument("--bpe", required=True)
     parser.add_argument("--corpus")
@@ -425,6 +485,8 @@ def main():
         text = train(bpe, args.corpus, args.vocab_size, args.rounds, anchors)[0]
     elif args.mode == "split":
         text = split(bpe, args.corpus, args.rounds)[0]
+    elif args.mode == "ray":
+        text = ray_bench(bpe, args.corpus, args.vocab_size, args.rounds, args.shards)
     elif args.mode == "counts":
         text = counts(bpe, args.corpus, args.vocab_size, args.rounds, args.shards)
     elif args.mode == "inputs":

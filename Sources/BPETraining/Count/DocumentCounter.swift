@@ -13,7 +13,7 @@ import BPEFormats
 public final class DocumentCounter {
     public let configuration: TrainConfiguration
     private let pattern: CompiledPattern
-    private let table = WordCountTable()
+    private var table = WordCountTable()
     /// Bytes of text counted (after repairs), documents and special-token occurrences seen.
     public private(set) var bytes = 0
     public private(set) var documents = 0
@@ -75,7 +75,8 @@ public final class DocumentCounter {
         if let difference = header.difference(from: expected) {
             throw .counts(CountFileError(path: paths[0], reason: "it was counted with \(difference) of this trainer"))
         }
-        phases.measure(.mergeTables) { table.merge(other) }
+        // Nothing counted yet (the usual case): take the table as it is, not a second copy.
+        if table.occupied == 0 { table = other } else { phases.measure(.mergeTables) { table.merge(other) } }
     }
 
     /// Writes everything counted so far as a word-count file at `path`.
