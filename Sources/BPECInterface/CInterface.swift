@@ -66,4 +66,4 @@ public func sbpe_free(_ pointer: UnsafeMutableRawPointer?) {
 
 /// The ABI version Python checks at import (bumped on any signature change).
 @_cdecl("sbpe_abi_version")
-public func sbpe_abi_version() -> Int32 { 2 }
+public func sbpe_abi_version() -> Int32 { 3 }

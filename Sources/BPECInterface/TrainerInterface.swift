@@ -128,10 +128,11 @@ public func sbpe_merge_counts(
 /// start (done = the phase's index in SPEC §6's order).
 public typealias ProgressCallback = @convention(c) (Int32, Int64, Int64) -> Void
 
-/// Learns the merges from everything counted; `*result` receives a result handle.
+/// Learns the merges from everything counted; `*result` receives a result handle. With
+/// `keepCounts` 0 the counts are freed as the learner takes them (the trainer is then empty).
 @_cdecl("sbpe_trainer_learn")
 public func sbpe_trainer_learn(
-    _ trainer: UnsafeMutableRawPointer, _ progress: ProgressCallback?,
+    _ trainer: UnsafeMutableRawPointer, _ keepCounts: Int32, _ progress: ProgressCallback?,
     _ result: UnsafeMutablePointer<UnsafeMutableRawPointer?>, _ message: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
 ) -> Int32 {
     let handle = Unmanaged<TrainerHandle>.fromOpaque(trainer).takeUnretainedValue()
@@ -145,7 +146,7 @@ public func sbpe_trainer_learn(
             }
         }
     }
-    let outcome = handle.counter.learn(progress: report)
+    let outcome = handle.counter.learn(keepingCounts: keepCounts != 0, progress: report)
     result.pointee = Unmanaged.passRetained(ResultHandle(outcome, handle.counter.configuration)).toOpaque()
     return 0
 }

@@ -8,7 +8,7 @@ import ctypes
 import os
 from ctypes import (CFUNCTYPE, POINTER, c_char_p, c_int32, c_int64, c_uint8, c_uint32, c_void_p)
 
-ABI_VERSION = 2
+ABI_VERSION = 3
 
 
 class SwiftBPEError(Exception):
@@ -51,7 +51,7 @@ _SIGNATURES = {
     "sbpe_trainer_add_counts": (c_int32, [c_void_p, c_char_p, c_int32, _char_pp]),
     "sbpe_trainer_save_counts": (c_int32, [c_void_p, c_char_p, _char_pp]),
     "sbpe_merge_counts": (c_int32, [c_char_p, c_int32, c_char_p, c_int64, _char_pp]),
-    "sbpe_trainer_learn": (c_int32, [c_void_p, PROGRESS, _P(c_void_p), _char_pp]),
+    "sbpe_trainer_learn": (c_int32, [c_void_p, c_int32, PROGRESS, _P(c_void_p), _char_pp]),
     "sbpe_trainer_free": (None, [c_void_p]),
     "sbpe_result_merge_count": (c_int64, [c_void_p]),
     "sbpe_result_merges": (None, [c_void_p, _P(c_uint32)]),

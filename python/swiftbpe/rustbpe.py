@@ -30,7 +30,7 @@ class Tokenizer:
         pattern = GPT4_PATTERN if pattern is None else pattern
         trainer = Trainer(vocab_size=vocab_size, pattern=pattern, min_frequency=1, tie_break="rustbpe")
         trainer.add_iterator(iterator, batch_documents=max(1, buffer_size))
-        self._vocabulary = trainer.learn()
+        self._vocabulary = trainer.learn(keep_counts=False)
         self._pattern = pattern
 
     def get_pattern(self):

@@ -185,14 +185,16 @@ class Trainer:
         message = c_void_p()
         _native.check(lib.sbpe_trainer_save_counts(self._handle, os.fspath(path).encode(), ctypes.byref(message)), message)
 
-    def learn(self, *, progress=False):
-        """The vocabulary learned from everything counted so far."""
+    def learn(self, *, progress=False, keep_counts=True):
+        """The vocabulary learned from everything counted so far. With ``keep_counts=False`` the
+        counts are freed as the learner takes them (less memory; the trainer is empty after)."""
         reporter = progress if isinstance(progress, _Progress) else _Progress(bool(progress))
         callback = PROGRESS(reporter.callback)
         result = c_void_p()
         message = c_void_p()
         try:
-            status = lib.sbpe_trainer_learn(self._handle, callback, ctypes.byref(result), ctypes.byref(message))
+            status = lib.sbpe_trainer_learn(self._handle, 1 if keep_counts else 0, callback, ctypes.byref(result),
+                                            ctypes.byref(message))
             _native.check(status, message)
         finally:
             reporter.finish()
@@ -293,4 +295,4 @@ def train(*, files=None, iterator=None, counts=None, vocab_size, pattern="gpt4",
         trainer.add_iterator(iterator, batch_documents=batch_documents, progress=reporter)
     if counts is not None:
         trainer.add_counts(counts)
-    return trainer.learn(progress=reporter)
+    return trainer.learn(progress=reporter, keep_counts=False)

@@ -119,12 +119,14 @@ public final class DocumentCounter {
     }
 
     /// Learns merges from everything counted, per the configuration (its vocabulary size,
-    /// minimum frequency, tie-break, ...). The counts stay; `learn` may be called again.
+    /// minimum frequency, tie-break, ...). With `keepingCounts` (the default) the counts stay
+    /// and `learn` may be called again; without, they are handed to the learner and freed once
+    /// it has copied the words (less memory at the peak), and the counter is empty after.
     /// - Complexity: as the merge phases of `Training.learn`.
-    public func learn(progress: (@Sendable (TrainingProgress) -> Void)? = nil) -> TrainingOutcome {
+    public func learn(keepingCounts: Bool = true, progress: (@Sendable (TrainingProgress) -> Void)? = nil) -> TrainingOutcome {
         let statistics = (bytes, specialTokenOccurrences, repairedInputs)
-        // One table: `learnMerges` reads it and never changes it (it merges only others into it).
         var tables = [table]
+        if !keepingCounts { table = WordCountTable() }
         return Training.learnMerges(
             from: &tables, configuration: configuration, phases: phases, startedAt: started, progress: progress
         ) { words, unique in
