@@ -116,6 +116,7 @@ enum CommandLineMessage {
         case .formats: return "--format"
         case .textField: return "--text-field"
         case .counts: return "--counts"
+        case .vocabSizes: return "--vocab-sizes"
         }
     }
 }

@@ -17,7 +17,12 @@ struct TrainCommand: ParsableCommand {
     var counts: [String] = []
 
     @Option(name: .long, help: "Total vocabulary size: 256 bytes + merges + special tokens.")
-    var vocabSize: Int
+    var vocabSize: Int?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Several sizes from one run, comma-separated (8192,16384,32768): trains to the largest and writes PREFIX-SIZE.* for each.",
+        valueName: "list"))
+    var vocabSizes: String?
 
     @OptionGroup var split: SplitOptions
 
@@ -48,6 +53,22 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         if input.isEmpty && counts.isEmpty { throw ValidationError("Missing expected argument '--input <file>' (or --counts)") }
+        if vocabSize == nil && vocabSizes == nil { throw ValidationError("Missing expected argument '--vocab-size <vocab-size>'") }
+    }
+
+    /// `--vocab-sizes`, parsed (exit 1 on a bad value, as for other values).
+    private func sizes() throws -> [Int] {
+        guard let vocabSizes else { return [] }
+        var sizes: [Int] = []
+        for item in vocabSizes.split(separator: ",", omittingEmptySubsequences: true) {
+            guard let size = Int(item.trimmingCharacters(in: .whitespaces)) else {
+                throw InvalidValue(option: "--vocab-sizes", value: String(item), reason: "not a number")
+            }
+            sizes.append(size)
+        }
+        if sizes.isEmpty { throw InvalidValue(option: "--vocab-sizes", value: vocabSizes, reason: "name at least one size") }
+        if let vocabSize, !sizes.contains(vocabSize) { sizes.append(vocabSize) }
+        return sizes
     }
 
     func run() throws {
@@ -58,7 +79,9 @@ struct TrainCommand: ParsableCommand {
     }
 
     private func makeConfiguration() throws -> TrainConfiguration {
-        var configuration = TrainConfiguration(inputs: input, vocabSize: vocabSize)
+        let sizes = try sizes()
+        var configuration = TrainConfiguration(inputs: input, vocabSize: sizes.max() ?? vocabSize!)
+        configuration.vocabSizes = sizes.count > 0 ? sizes : []
         configuration.counts = counts
         configuration.pattern = split.patternOrDefault
         configuration.specialTokens = try split.specialTokens()

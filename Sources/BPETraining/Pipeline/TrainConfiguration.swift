@@ -11,6 +11,10 @@ public struct TrainConfiguration: Sendable {
     public var counts: [String] = []
     /// Total vocabulary: 256 bytes + merges + special tokens.
     public var vocabSize: Int
+    /// Several vocabulary sizes from one run (`Training.run` writes `output-SIZE.*` for each):
+    /// training goes to the largest, which must be `vocabSize`; each smaller one is a prefix of
+    /// its merges, as a separate run to that size would learn.
+    public var vocabSizes: [Int] = []
     /// The split pattern: a preset name (`gpt2`, `gpt4`, `o200k`) or a regex.
     public var pattern: String = SplitPattern.gpt4.name
     /// Which engine runs the pattern: a preset's scanner (tiktoken's words, Unicode 16.0) by
@@ -58,6 +62,19 @@ public struct TrainConfiguration: Sendable {
     /// Checks every value that training reads (not `inputs`, not the output settings);
     /// throws the first problem found.
     public func validate() throws(TrainingError) {
+        if !vocabSizes.isEmpty {
+            if vocabSizes.max() != vocabSize {
+                throw .invalidSetting(.vocabSizes, value: vocabSizes.map(String.init).joined(separator: ","),
+                                      reason: "the largest size must be the vocabulary size trained (\(vocabSize))")
+            }
+            if let small = vocabSizes.first(where: { $0 < 256 + specialTokens.count }) {
+                throw .invalidSetting(.vocabSizes, value: String(small),
+                                      reason: "too small: at least \(256 + specialTokens.count) (256 bytes + \(specialTokens.count) special token(s))")
+            }
+            if Set(vocabSizes).count != vocabSizes.count {
+                throw .invalidSetting(.vocabSizes, value: vocabSizes.map(String.init).joined(separator: ","), reason: "a size is given twice")
+            }
+        }
         if mergeCount < 0 {
             throw .vocabularyTooSmall(vocabSize: vocabSize, specialTokens: specialTokens.count)
         }

@@ -8,6 +8,18 @@ enum TrainingOutputs {
     static func write(
         _ outcome: TrainingOutcome, configuration: TrainConfiguration, startedAt: Double
     ) throws(TrainingError) -> [String] {
+        var files: [(path: String, contents: [UInt8])] = []
+        for (size, sized) in configuration.outputsBySize {
+            files += render(outcome.truncated(toVocabularySize: size), configuration: sized, startedAt: startedAt)
+        }
+        do { return try AtomicFileSet.write(files) } catch { throw .output(error) }
+    }
+
+    /// The files of one vocabulary: every requested format plus `PREFIX.train.json`. The time
+    /// of the write phase in `train.json` is that of rendering the others (it cannot time itself).
+    static func render(
+        _ outcome: TrainingOutcome, configuration: TrainConfiguration, startedAt: Double
+    ) -> [(path: String, contents: [UInt8])] {
         let renderStart = PhaseTimings.now()
         let vocabulary = outcome.vocabulary
         var files: [(path: String, contents: [UInt8])] = []
@@ -25,7 +37,7 @@ enum TrainingOutputs {
         let report = self.report(outcome, phases: phases, configuration: configuration,
                                  wallSeconds: PhaseTimings.now() - startedAt)
         files.append(("\(configuration.output).train.json", report.render()))
-        do { return try AtomicFileSet.write(files) } catch { throw .output(error) }
+        return files
     }
 
     enum Kind { case tiktoken, minbpeModel, minbpeVocab, huggingFace, report }
@@ -53,7 +65,7 @@ enum TrainingOutputs {
         } catch {
             throw .output(error)
         }
-        for target in targets(configuration) {
+        for target in configuration.outputsBySize.flatMap({ targets($0.configuration) }) {
             if let type = FileAccess.type(at: target.path), type != .regular {
                 throw .output(FileError(
                     path: target.path, direction: .writing,
@@ -88,5 +100,35 @@ enum TrainingOutputs {
             phases: Dictionary(uniqueKeysWithValues: Phase.allCases.map { ($0.rawValue, phases[$0]) }),
             wallSeconds: wallSeconds,
             peakRSSBytes: peakResidentBytes())
+    }
+}
+
+extension TrainConfiguration {
+    /// Each vocabulary size to write, with the settings of its files: one, `output` itself,
+    /// or with `vocabSizes` one per size, `output-SIZE`, in ascending order.
+    var outputsBySize: [(size: Int, configuration: TrainConfiguration)] {
+        if vocabSizes.isEmpty { return [(vocabSize, self)] }
+        return vocabSizes.sorted().map { size in
+            var sized = self
+            sized.vocabSize = size
+            sized.vocabSizes = []
+            sized.output = "\(output)-\(size)"
+            return (size, sized)
+        }
+    }
+}
+
+extension TrainingOutcome {
+    /// The outcome of training to `size` instead (merges are learned greedily, so its merges
+    /// are a prefix of these), special tokens renumbered after the kept merges.
+    func truncated(toVocabularySize size: Int) -> TrainingOutcome {
+        let keep = min(vocabulary.merges.count, max(0, size - 256 - vocabulary.specialTokens.count))
+        if keep == vocabulary.merges.count && size >= vocabulary.size { return self }
+        var copy = self
+        copy.vocabulary = TrainedVocabulary(
+            tokens: Array(vocabulary.tokens.prefix(256 + keep)), merges: Array(vocabulary.merges.prefix(keep)),
+            specialTokens: vocabulary.specialTokens)
+        copy.requestedMerges = size - 256 - vocabulary.specialTokens.count
+        return copy
     }
 }
