@@ -254,7 +254,7 @@ def count_words(*, files=None, iterator=None, output, pattern="gpt4", special_to
     trainer.save_counts(output)
 
 
-def train(*, files=None, iterator=None, counts=None, vocab_size, pattern="gpt4", special_tokens=(), min_frequency=2,
+def train(*, files=None, iterator=None, counts=None, vocab_size=None, vocab_sizes=None, pattern="gpt4", special_tokens=(), min_frequency=2,
           max_token_length=None, threads=None, tie_break="cs336", text_field="text", invalid_utf8="error",
           batch_documents=DEFAULT_BATCH_DOCUMENTS, progress=False):
     """Trains a byte-level BPE vocabulary of ``vocab_size`` ids (256 bytes + merges + special
@@ -269,6 +269,8 @@ def train(*, files=None, iterator=None, counts=None, vocab_size, pattern="gpt4",
         iterator: ``str`` documents, streamed to the native side in batches of
             ``batch_documents`` (memory stays bounded for any length). Each document is split
             alone: no word spans two documents (as for JSON Lines and Parquet rows).
+        vocab_sizes: several sizes from one run: trains to the largest and returns
+            ``{size: Vocabulary}``, each equal to a separate training to that size.
         pattern: ``gpt2``, ``gpt4`` (cl100k), ``o200k`` or a regex (PCRE2).
         special_tokens: split at, never merged; ids after the last merge.
         min_frequency: a pair occurring fewer times is never merged.
@@ -281,8 +283,13 @@ def train(*, files=None, iterator=None, counts=None, vocab_size, pattern="gpt4",
         progress: show progress on stderr (tqdm if installed, else a plain line).
 
     Returns:
-        a ``Vocabulary``; ``.save(prefix)`` writes the files ``bpe train`` writes.
+        a ``Vocabulary`` (``{size: Vocabulary}`` with ``vocab_sizes``); ``.save(prefix)`` writes
+        the files ``bpe train`` writes.
     """
+    sizes = sorted(set(vocab_sizes or ()) | ({vocab_size} if vocab_size is not None else set()))
+    if not sizes:
+        raise ValueError("give vocab_size=... (or vocab_sizes=[...])")
+    vocab_size = sizes[-1]
     if files is None and iterator is None and counts is None:
         raise ValueError("give files=..., iterator=..., counts=..., or several")
     trainer = Trainer(vocab_size=vocab_size, pattern=pattern, special_tokens=special_tokens,
@@ -295,4 +302,7 @@ def train(*, files=None, iterator=None, counts=None, vocab_size, pattern="gpt4",
         trainer.add_iterator(iterator, batch_documents=batch_documents, progress=reporter)
     if counts is not None:
         trainer.add_counts(counts)
-    return trainer.learn(progress=reporter, keep_counts=False)
+    vocabulary = trainer.learn(progress=reporter, keep_counts=False)
+    if vocab_sizes:
+        return {size: vocabulary.truncated(size) for size in sizes}
+    return vocabulary

@@ -72,6 +72,21 @@ class Vocabulary:
             self._merges = _merges_from_ranks(self.mergeable_ranks)
         return self._merges
 
+    def truncated(self, vocab_size):
+        """The vocabulary of training to ``vocab_size`` instead: the first merges (merges are
+        learned greedily, so a shorter run learns a prefix of a longer one's), special tokens
+        renumbered after them. Needs swift-bpe's layout."""
+        merges = self.merges
+        specials = [token for token, _ in sorted(self.special_tokens.items(), key=lambda item: item[1])]
+        keep = min(len(merges), max(0, vocab_size - 256 - len(specials)))
+        if vocab_size < 256 + len(specials):
+            raise ValueError(f"vocab_size {vocab_size} is too small: at least {256 + len(specials)}")
+        if keep == len(merges):
+            return self
+        ranks = {token: rank for token, rank in self.mergeable_ranks.items() if rank < 256 + keep}
+        renumbered = {token: 256 + keep + index for index, token in enumerate(specials)}
+        return Vocabulary(self.pattern, ranks, renumbered, merges[:keep])
+
     # ---- files ----
 
     def save(self, prefix, formats=("tiktoken", "minbpe", "hf")):

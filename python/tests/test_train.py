@@ -220,3 +220,16 @@ def test_gpt2_files_load_with_tiktokens_ids():
     assert vocabulary.special_tokens == {"<|endoftext|>": 50256}
     with pytest.raises(ValueError, match="layout"):
         vocabulary.save("/tmp/never", formats=["minbpe"])
+
+
+def test_many_vocabulary_sizes_from_one_run(tmp_path, documents):
+    many = swiftbpe.train(iterator=documents, vocab_sizes=[300, 700, 500], special_tokens=[SPECIAL, "<|pad|>"])
+    assert sorted(many) == [300, 500, 700]
+    for size, vocabulary in many.items():
+        single = swiftbpe.train(iterator=documents, vocab_size=size, special_tokens=[SPECIAL, "<|pad|>"])
+        assert vocabulary.mergeable_ranks == single.mergeable_ranks, size
+        assert vocabulary.special_tokens == single.special_tokens == {SPECIAL: size - 2, "<|pad|>": size - 1}
+        vocabulary.save(str(tmp_path / f"v{size}"), formats=["tiktoken", "minbpe"])
+        single.save(str(tmp_path / f"s{size}"), formats=["tiktoken", "minbpe"])
+        for suffix in (".tiktoken", ".model", ".vocab"):
+            assert (tmp_path / f"v{size}{suffix}").read_bytes() == (tmp_path / f"s{size}{suffix}").read_bytes()
