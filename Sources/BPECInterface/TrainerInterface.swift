@@ -146,9 +146,13 @@ public func sbpe_trainer_learn(
             }
         }
     }
-    let outcome = handle.counter.learn(keepingCounts: keepCounts != 0, progress: report)
-    result.pointee = Unmanaged.passRetained(ResultHandle(outcome, handle.counter.configuration)).toOpaque()
-    return 0
+    do {
+        let outcome = try handle.counter.learn(keepingCounts: keepCounts != 0, progress: report)
+        result.pointee = Unmanaged.passRetained(ResultHandle(outcome, handle.counter.configuration)).toOpaque()
+        return 0
+    } catch {
+        return fail(status(of: error), error.description, message)
+    }
 }
 
 @_cdecl("sbpe_trainer_free")

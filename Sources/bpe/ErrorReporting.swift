@@ -117,6 +117,7 @@ enum CommandLineMessage {
         case .textField: return "--text-field"
         case .counts: return "--counts"
         case .vocabSizes: return "--vocab-sizes"
+        case .extend: return "--extend"
         }
     }
 }

@@ -33,6 +33,11 @@ struct TrainCommand: ParsableCommand {
     var maxTokenLength: Int?
 
     @Option(name: .long, help: ArgumentHelp(
+        "Extend this vocabulary (.tiktoken, .model, tokenizer.json): its ids and merges are kept, new merges follow.",
+        valueName: "file"))
+    var extend: String?
+
+    @Option(name: .long, help: ArgumentHelp(
         "Which pair wins a tie of counts: cs336 (greatest bytes, SPEC §4) or rustbpe (smallest ids, as rustbpe 0.1.0).",
         valueName: "rule"))
     var tieBreak: String = TieBreak.greatestBytes.rawValue
@@ -85,6 +90,13 @@ struct TrainCommand: ParsableCommand {
         configuration.counts = counts
         configuration.pattern = split.patternOrDefault
         configuration.specialTokens = try split.specialTokens()
+        configuration.extend = extend
+        // Extending, the pattern and special tokens not given are the base vocabulary's.
+        if let extend, split.pattern == nil || (split.specialToken.isEmpty && split.specialTokensFile == nil) {
+            let (_, pattern, specials) = try BaseVocabulary.load(path: extend)
+            if split.pattern == nil, let pattern { configuration.pattern = pattern }
+            if split.specialToken.isEmpty && split.specialTokensFile == nil { configuration.specialTokens = specials }
+        }
         // From count files, the pattern and special tokens not given are the files'.
         if !counts.isEmpty, split.pattern == nil || (split.specialToken.isEmpty && split.specialTokensFile == nil) {
             let header = try CountFileHeader.read(counts[0])

@@ -116,7 +116,7 @@ import BPE
                 try text.withUnsafeBufferPointer { try counter.add(text: $0, documentEnds: ends) }
                 start += batchSize
             }
-            let outcome = counter.learn()
+            let outcome = try counter.learn()
             #expect(outcome.vocabulary == expected.vocabulary, "\(tieBreak) batch \(batchSize)")
             #expect(outcome.corpus.words == expected.corpus.words)
             #expect(counter.documents == documents.count)

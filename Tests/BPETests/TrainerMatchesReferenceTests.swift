@@ -124,4 +124,49 @@ import Testing
         configuration.tieBreak = .smallestIDs
         #expect(try Training.learn(configuration).vocabulary.merges == [Merge(97, 98)])
     }
+    /// `--extend`: a base trained on one corpus, extended on another: the base's merges and
+    /// ids are kept, and the new merges equal the reference trainer extended the same way, at
+    /// every thread count and shard size, from a `.model`, a `.tiktoken` and a tokenizer.json.
+    @Test(arguments: ["gpt4", "o200k"])
+    func extendingEqualsTheReferenceExtended(pattern: String) throws {
+        var generator = CorpusGenerator(seed: pattern == "gpt4" ? 61 : 62)
+        let baseText = Array(generator.text(.multilingual, size: 3000).utf8) + Array(generator.text(.code, size: 2000).utf8)
+        let newText = Array(generator.text(.repeatedWords, size: 3000).utf8) + Array(generator.text(.whitespaceMix, size: 1500).utf8)
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var baseConfiguration = TrainConfiguration(inputs: [try directory.write(baseText, to: "base.txt")], vocabSize: 256 + 80 + 1)
+        baseConfiguration.pattern = pattern
+        baseConfiguration.specialTokens = ["<|endoftext|>"]
+        baseConfiguration.output = directory.path + "/base"
+        baseConfiguration.formats = [.tiktoken, .minbpe, .hf]
+        let base = try Training.run(baseConfiguration).vocabulary
+        #expect(base.merges.count == 80)
+
+        let words = try ReferenceTrainer.words(of: newText, specialTokens: ["<|endoftext|>"], pattern: SplitPattern.resolve(pattern))
+        let expected = ReferenceTrainer.train(words: words, mergeCount: 80 + 120, base: base.merges)
+        #expect(Array(expected.prefix(80)) == base.merges)
+        #expect(expected.count > 80 + 50, "the new corpus should add merges")
+        let input = try directory.write(newText, to: "new.txt")
+        for file in ["base.model", "base.tiktoken", "base.tokenizer.json"] {
+            for (threads, shardBytes) in [(1, 1 << 20), (2, 7), (4, 64)] {
+                var configuration = TrainConfiguration(inputs: [input], vocabSize: 256 + 200 + 1)
+                configuration.pattern = pattern
+                configuration.specialTokens = ["<|endoftext|>"]
+                configuration.extend = directory.path + "/" + file
+                configuration.threads = threads
+                configuration.shardBytes = shardBytes
+                configuration.parallelMergeMinimumWords = shardBytes % 2 == 1 ? 1 : 4096
+                let vocabulary = try Training.learn(configuration).vocabulary
+                #expect(vocabulary.merges == expected, "\(file), threads \(threads), shard \(shardBytes)")
+                #expect(Array(vocabulary.tokens.prefix(256 + 80)) == base.tokens, "base ids unchanged")
+                #expect(vocabulary.specialTokenID(0) == TokenID(256 + expected.count))
+            }
+        }
+        // Too small for the base: refused.
+        var small = TrainConfiguration(inputs: [input], vocabSize: 256 + 50 + 1)
+        small.pattern = pattern
+        small.specialTokens = ["<|endoftext|>"]
+        small.extend = directory.path + "/base.model"
+        #expect { try Training.learn(small) } throws: { "\($0)".contains("smaller than the vocabulary it extends") }
+    }
 }

@@ -50,3 +50,36 @@ import Testing
         #expect { try configuration.validate() } throws: { "\($0)".contains("given twice") }
     }
 }
+
+/// `bpe train --extend`: the base's ids and lines are kept, its pattern and special tokens
+/// are used when none are given, and a base not in swift-bpe's layout is refused.
+@Suite struct ExtendCommandLineTests {
+    @Test func extendKeepsTheBaseAndItsSettings() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var generator = CorpusGenerator(seed: 71)
+        _ = try directory.write(Array(generator.text(.multilingual, size: 4000).utf8), to: "base.txt")
+        _ = try directory.write(Array(generator.text(.code, size: 4000).utf8), to: "new.txt")
+        let base = try BPECommandRunner.run(
+            ["train", "--input", "base.txt", "--vocab-size", "400", "--pattern", "o200k", "--special-token", "<s>",
+             "--output", "base", "--quiet"], in: directory.path)
+        #expect(base.status == 0, "\(base.standardError)")
+        let extended = try BPECommandRunner.run(
+            ["train", "--input", "new.txt", "--extend", "base.model", "--vocab-size", "600", "--output", "ext", "--quiet"],
+            in: directory.path)
+        #expect(extended.status == 0, "\(extended.standardError)")
+        let baseLines = try String(contentsOfFile: directory.path + "/base.tiktoken", encoding: .utf8).split(separator: "\n")
+        let extendedLines = try String(contentsOfFile: directory.path + "/ext.tiktoken", encoding: .utf8).split(separator: "\n")
+        #expect(Array(extendedLines.prefix(baseLines.count)) == baseLines)
+        #expect(extendedLines.count > baseLines.count)
+        let model = try String(contentsOfFile: directory.path + "/ext.model", encoding: .utf8).split(separator: "\n")
+        #expect(model[1] == Substring(SplitPattern.o200k.regex))
+        #expect(model[2] == "1" && model[3].hasPrefix("<s> "))
+        // GPT-2's ids are not swift-bpe's layout: refused with the reason.
+        let gpt2 = try BPECommandRunner.run(
+            ["train", "--input", "new.txt", "--extend", Fixtures.directory("gpt2") + "/gpt2.tiktoken", "--pattern", "gpt2",
+             "--vocab-size", "60000", "--output", "x"], in: directory.path)
+        #expect(gpt2.status == 1)
+        #expect(gpt2.standardError.contains("not in swift-bpe's layout"), "\(gpt2.standardError)")
+    }
+}

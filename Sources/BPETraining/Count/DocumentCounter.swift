@@ -123,11 +123,13 @@ public final class DocumentCounter {
     /// and `learn` may be called again; without, they are handed to the learner and freed once
     /// it has copied the words (less memory at the peak), and the counter is empty after.
     /// - Complexity: as the merge phases of `Training.learn`.
-    public func learn(keepingCounts: Bool = true, progress: (@Sendable (TrainingProgress) -> Void)? = nil) -> TrainingOutcome {
+    public func learn(
+        keepingCounts: Bool = true, progress: (@Sendable (TrainingProgress) -> Void)? = nil
+    ) throws(TrainingError) -> TrainingOutcome {
         let statistics = (bytes, specialTokenOccurrences, repairedInputs)
         var tables = [table]
         if !keepingCounts { table = WordCountTable() }
-        return Training.learnMerges(
+        return try Training.learnMerges(
             from: &tables, configuration: configuration, phases: phases, startedAt: started, progress: progress
         ) { words, unique in
             CorpusStatistics(

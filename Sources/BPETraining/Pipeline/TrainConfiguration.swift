@@ -11,6 +11,10 @@ public struct TrainConfiguration: Sendable {
     public var counts: [String] = []
     /// Total vocabulary: 256 bytes + merges + special tokens.
     public var vocabSize: Int
+    /// A vocabulary to extend (`.tiktoken`, `.model`, `tokenizer.json` in SPEC §5's layout):
+    /// its tokens keep their ids and merges, which are applied to the new corpus's words in
+    /// rank order; new merges follow, then the special tokens. `vocabSize` counts all.
+    public var extend: String? = nil
     /// Several vocabulary sizes from one run (`Training.run` writes `output-SIZE.*` for each):
     /// training goes to the largest, which must be `vocabSize`; each smaller one is a prefix of
     /// its merges, as a separate run to that size would learn.

@@ -116,7 +116,7 @@ public enum Training {
 
         let bytes = files.reduce(0) { $0 + $1.bytes.count }
         let specialTokenOccurrences = plan.specialTokenCounts.reduce(0, +)
-        return learnMerges(
+        return try learnMerges(
             from: &tables, configuration: configuration, phases: phases, startedAt: started, progress: progress
         ) { words, unique in
             CorpusStatistics(
@@ -148,7 +148,7 @@ public enum Training {
                 path: configuration.counts[0],
                 reason: "it was counted with \(difference) of this run; give the same --pattern and --special-token as bpe count had"))
         }
-        return learnMerges(from: &tables, configuration: configuration, phases: phases, startedAt: started, progress: progress) {
+        return try learnMerges(from: &tables, configuration: configuration, phases: phases, startedAt: started, progress: progress) {
             words, unique in
             CorpusStatistics(bytes: 0, words: words, uniqueWords: unique, specialTokenOccurrences: 0, repairedInputs: 0)
         }
@@ -162,8 +162,14 @@ public enum Training {
         from tables: inout [WordCountTable], configuration: TrainConfiguration, phases: PhaseTimings,
         startedAt started: Double, progress: (@Sendable (TrainingProgress) -> Void)?,
         statistics: (_ words: Int64, _ uniqueWords: Int) -> CorpusStatistics
-    ) -> TrainingOutcome {
+    ) throws(TrainingError) -> TrainingOutcome {
         var phases = phases
+        let base = try configuration.extend.map { path throws(TrainingError) in try BaseVocabulary.load(path: path).base }
+        if let base, base.merges.count > configuration.mergeCount {
+            throw .invalidSetting(
+                .vocabSize, value: "\(configuration.vocabSize)",
+                reason: "smaller than the vocabulary it extends (\(base.tokens.count) tokens + \(configuration.specialTokens.count) special)")
+        }
         progress?(.phaseStarted(.mergeTables))
         var wordTable: WordCountTable? = phases.measure(.mergeTables) {
             let merged = tables[0]
@@ -186,7 +192,8 @@ public enum Training {
             let learner = MergeLearner(
                 wordCounts: wordTable!, minFrequency: configuration.minFrequency,
                 maxTokenLength: configuration.maxTokenLength, tieBreak: configuration.tieBreak,
-                threads: configuration.threads, parallelMinimumWords: configuration.parallelMergeMinimumWords)
+                base: base, threads: configuration.threads,
+                parallelMinimumWords: configuration.parallelMergeMinimumWords)
             wordTable = nil  // the learner holds its own copy of the words
             learner.countInitialPairs()
             return learner

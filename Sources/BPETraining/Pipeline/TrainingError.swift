@@ -3,7 +3,7 @@ import BPEFormats
 
 /// A setting of `TrainConfiguration`, as errors name it.
 public enum TrainingSetting: String, Sendable, CaseIterable {
-    case inputs, vocabSize, pattern, specialTokens, minFrequency, maxTokenLength, threads, shardBytes, output, formats, textField, counts, vocabSizes
+    case inputs, vocabSize, pattern, specialTokens, minFrequency, maxTokenLength, threads, shardBytes, output, formats, textField, counts, vocabSizes, extend
 }
 
 /// Everything that can go wrong with the data, the settings or the outputs of a training run.

@@ -16,21 +16,23 @@ public final class MergeLearner {
     ///   - tieBreak: which of several pairs of equal count is merged first.
     ///   - threads: merges rewriting many words are shared among this many threads.
     /// - Complexity: O(total bytes of the distinct words).
+    ///   - base: a vocabulary to extend: its merges come first, applied to every word, and
+    ///     `learn` goes on after them (`mergeCount` counts them too).
     public convenience init(
         wordCounts: WordCounts, minFrequency: Int = 2, maxTokenLength: Int? = nil, tieBreak: TieBreak = .greatestBytes,
-        threads: Int = 1
+        base: BaseVocabulary? = nil, threads: Int = 1
     ) {
         self.init(wordCounts: wordCounts.table, minFrequency: minFrequency, maxTokenLength: maxTokenLength,
-                  tieBreak: tieBreak, threads: threads, parallelMinimumWords: 4096)
+                  tieBreak: tieBreak, base: base, threads: threads, parallelMinimumWords: 4096)
     }
 
     package init(
         wordCounts: WordCountTable, minFrequency: Int, maxTokenLength: Int?, tieBreak: TieBreak = .greatestBytes,
-        threads: Int, parallelMinimumWords: Int
+        base: BaseVocabulary? = nil, threads: Int, parallelMinimumWords: Int
     ) {
         trainer = MergeTrainer(
             wordCounts: wordCounts, minFrequency: minFrequency, maxTokenLength: maxTokenLength, tieBreak: tieBreak,
-            threads: max(1, threads), parallelMinimumWords: parallelMinimumWords)
+            base: base, threads: max(1, threads), parallelMinimumWords: parallelMinimumWords)
     }
 
     /// Distinct words that hold at least one pair.

@@ -58,22 +58,34 @@ struct MergeTrainer {
     /// - Complexity: O(total bytes of the distinct words).
     init(
         wordCounts: WordCountTable, minFrequency: Int, maxTokenLength: Int?,
-        tieBreak: TieBreak = .greatestBytes, threads: Int = 1, parallelMinimumWords: Int = 4096
+        tieBreak: TieBreak = .greatestBytes, base: BaseVocabulary? = nil, threads: Int = 1, parallelMinimumWords: Int = 4096
     ) {
         vocabulary = TokenVocabulary(tieBreak: tieBreak)
+        if let base {
+            // The base's tokens and merges come first; each word starts as the base encodes it.
+            for token in base.tokens.dropFirst(256) { _ = vocabulary.append(token) }
+            merges = base.merges
+        }
         threshold = Int64(max(1, minFrequency))
         self.maxTokenLength = maxTokenLength ?? Int.max
         self.parallelMinimumWords = max(1, parallelMinimumWords)
         scratches = (0..<max(1, threads)).map { _ in MergeScratch() }
         wordCounts.forEach { word, count in
             guard count > 0, word.count >= 2 else { return }
+            let tokens = base?.encode(word)
+            if let tokens, tokens.count < 2 { return }  // one base token: no pair left
             #if DEBUG
             recordStarts.append(UInt32(truncatingIfNeeded: words.count))
             #endif
             words.append(UInt32(truncatingIfNeeded: count))
             words.append(UInt32(truncatingIfNeeded: count >> 32))
-            words.append(UInt32(word.count))
-            for byte in word { words.append(UInt32(byte)) }
+            if let tokens {
+                words.append(UInt32(tokens.count))
+                words.append(contentsOf: tokens)
+            } else {
+                words.append(UInt32(word.count))
+                for byte in word { words.append(UInt32(byte)) }
+            }
             wordTotal += 1
         }
         // Word ids are record offsets held in UInt32: 16 GiB of records at most.

@@ -9,12 +9,22 @@
 enum ReferenceTrainer {
     static func train(
         words: [[UInt8]: Int], mergeCount: Int, minFrequency: Int = 2, maxTokenLength: Int? = nil,
-        tieBreak: TieBreak = .greatestBytes
+        tieBreak: TieBreak = .greatestBytes, base: [Merge] = []
     ) -> [Merge] {
         var vocabulary: [[UInt8]] = (0..<256).map { [UInt8($0)] }
         var known = Set(vocabulary)
         var corpus: [(tokens: [Int], count: Int)] = words.map { (word, count) in (word.map(Int.init), count) }
         var merges: [Merge] = []
+        // Extending: the base merges first, each applied to every word in rank order.
+        for merge in base {
+            let merged = vocabulary[Int(merge.left)] + vocabulary[Int(merge.right)]
+            vocabulary.append(merged)
+            known.insert(merged)
+            merges.append(merge)
+            for index in corpus.indices {
+                corpus[index].tokens = replace(merge, by: vocabulary.count - 1, in: corpus[index].tokens)
+            }
+        }
         while merges.count < mergeCount {
             var counts: [Merge: Int] = [:]
             for (tokens, count) in corpus where tokens.count >= 2 {
