@@ -50,6 +50,11 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "Comma-separated output formats: tiktoken, minbpe, hf (PREFIX.tokenizer.json).")
     var format: String = "tiktoken,minbpe"
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Write the run's timeline (phases, each split worker's units, merges/s) in Chrome's trace-event format (Perfetto, chrome://tracing).",
+        valueName: "file.json"))
+    var trace: String?
+
     @Flag(name: .long, help: "Print the per-phase time table.")
     var profile = false
 
@@ -91,6 +96,7 @@ struct TrainCommand: ParsableCommand {
         configuration.pattern = split.patternOrDefault
         configuration.specialTokens = try split.specialTokens()
         configuration.extend = extend
+        configuration.trace = trace
         // Extending, the pattern and special tokens not given are the base vocabulary's.
         if let extend, split.pattern == nil || (split.specialToken.isEmpty && split.specialTokensFile == nil) {
             let (_, pattern, specials) = try BaseVocabulary.load(path: extend)

@@ -12,9 +12,10 @@ package enum ParallelWordCounter {
     /// - Complexity: O(total bytes) work; the regex dominates.
     package static func count(
         files: [CorpusFile], plan: WorkPlan, pattern: CompiledPattern, threads: Int,
-        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
+        progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil,
+        units: LockedValue<[TrainingTimeline.UnitSpan]>? = nil
     ) throws(PatternError) -> [WordCountTable] {
-        try split(files: files, plan: plan, pattern: pattern, threads: threads, progress: progress) {
+        try split(files: files, plan: plan, pattern: pattern, threads: threads, progress: progress, units: units) {
             WordCountTable()
         }
     }
@@ -30,6 +31,7 @@ package enum ParallelWordCounter {
     package static func split<Sink: WordSink>(
         files: [CorpusFile], plan: WorkPlan, pattern: CompiledPattern, threads: Int,
         progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil,
+        units spans: LockedValue<[TrainingTimeline.UnitSpan]>? = nil,
         makeSink: () -> Sink
     ) throws(PatternError) -> [Sink] {
         let workers = max(1, min(threads, plan.units.count))
@@ -47,6 +49,7 @@ package enum ParallelWordCounter {
                 let index = nextUnit.wrappingAdd(1, ordering: .relaxed).oldValue
                 if index >= plan.units.count { return }
                 let unit = plan.units[index]
+                let started = spans == nil ? 0 : PhaseTimings.now()
                 do throws(PatternError) {
                     if let stopped = try countUnit(index, of: plan, file: files[unit.file], matcher: matcher, table: table) {
                         incomplete.withLock { $0.append(stopped) }
@@ -57,6 +60,10 @@ package enum ParallelWordCounter {
                     // Stop everyone: the result is an error anyway.
                     nextUnit.store(plan.units.count, ordering: .relaxed)
                     return
+                }
+                if let spans {
+                    let span = TrainingTimeline.UnitSpan(worker: worker, start: started, end: PhaseTimings.now(), bytes: unit.range.count)
+                    spans.withLock { $0.append(span) }
                 }
                 // One atomic add per unit (about a megabyte), never per word; one worker reports.
                 let done = bytesDone.wrappingAdd(unit.range.count, ordering: .relaxed).newValue

@@ -15,6 +15,9 @@ public struct TrainConfiguration: Sendable {
     /// its tokens keep their ids and merges, which are applied to the new corpus's words in
     /// rank order; new merges follow, then the special tokens. `vocabSize` counts all.
     public var extend: String? = nil
+    /// Where `Training.run` writes the run's timeline in Chrome's trace-event format (phases,
+    /// each split worker's work units, merges per second), if anywhere.
+    public var trace: String? = nil
     /// Several vocabulary sizes from one run (`Training.run` writes `output-SIZE.*` for each):
     /// training goes to the largest, which must be `vocabSize`; each smaller one is a prefix of
     /// its merges, as a separate run to that size would learn.

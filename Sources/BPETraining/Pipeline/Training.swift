@@ -105,10 +105,11 @@ public enum Training {
         progress?(.phaseStarted(.splitCount))
         var byteProgress: (@Sendable (Int, Int) -> Void)? = nil
         if let progress { byteProgress = { done, total in progress(.bytes(done: done, of: total)) } }
+        let unitSpans = LockedValue<[TrainingTimeline.UnitSpan]>([])
         var tables = try phases.measure(.splitCount) { () throws(TrainingError) in
             do throws(PatternError) {
                 return try ParallelWordCounter.count(
-                    files: files, plan: plan, pattern: pattern, threads: threads, progress: byteProgress)
+                    files: files, plan: plan, pattern: pattern, threads: threads, progress: byteProgress, units: unitSpans)
             } catch {
                 throw .pattern(error)
             }
@@ -116,13 +117,15 @@ public enum Training {
 
         let bytes = files.reduce(0) { $0 + $1.bytes.count }
         let specialTokenOccurrences = plan.specialTokenCounts.reduce(0, +)
-        return try learnMerges(
+        var outcome = try learnMerges(
             from: &tables, configuration: configuration, phases: phases, startedAt: started, progress: progress
         ) { words, unique in
             CorpusStatistics(
                 bytes: bytes, words: words, uniqueWords: unique, specialTokenOccurrences: specialTokenOccurrences,
                 repairedInputs: repaired)
         }
+        outcome.timeline.units = unitSpans.withLock { $0 }
+        return outcome
     }
 
     /// Trains from the count files of `configuration` (merged into one table in the read
@@ -201,16 +204,21 @@ public enum Training {
 
         progress?(.phaseStarted(.mergeLoop))
         let requested = configuration.mergeCount
+        var samples: [(seconds: Double, merges: Int)] = []
         phases.measure(.mergeLoop) {
-            learner.learn(
-                mergeCount: requested,
-                progress: progress.map { report in { report(.merges(done: $0, of: requested)) } })
+            samples.append((PhaseTimings.now(), 0))
+            learner.learn(mergeCount: requested) { done in
+                samples.append((PhaseTimings.now(), done))
+                progress?(.merges(done: done, of: requested))
+            }
         }
+        var timeline = TrainingTimeline()
+        timeline.mergeSamples = samples
 
         return TrainingOutcome(
             vocabulary: learner.vocabulary(specialTokens: configuration.specialTokens),
             corpus: statistics(words, uniqueWords), phases: phases, wallSeconds: PhaseTimings.now() - started,
-            peakRSSBytes: peakResidentBytes(), writtenFiles: [], requestedMerges: requested)
+            peakRSSBytes: peakResidentBytes(), writtenFiles: [], requestedMerges: requested, timeline: timeline)
     }
 
     /// The split pattern of `configuration`, compiled.

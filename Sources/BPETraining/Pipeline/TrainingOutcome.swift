@@ -25,4 +25,6 @@ public struct TrainingOutcome: Sendable {
     public var writtenFiles: [String]
     /// Merges the vocabulary size asked for.
     public var requestedMerges: Int
+    /// When each work unit ran on which worker, and the merge loop's progress.
+    public var timeline = TrainingTimeline()
 }

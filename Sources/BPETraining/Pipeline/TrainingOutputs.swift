@@ -12,6 +12,9 @@ enum TrainingOutputs {
         for (size, sized) in configuration.outputsBySize {
             files += render(outcome.truncated(toVocabularySize: size), configuration: sized, startedAt: startedAt)
         }
+        if let trace = configuration.trace {
+            files.append((trace, outcome.timeline.chromeTrace(phases: outcome.phases, startedAt: startedAt)))
+        }
         do { return try AtomicFileSet.write(files) } catch { throw .output(error) }
     }
 
@@ -65,7 +68,8 @@ enum TrainingOutputs {
         } catch {
             throw .output(error)
         }
-        for target in configuration.outputsBySize.flatMap({ targets($0.configuration) }) {
+        let traceTarget = configuration.trace.map { [(path: $0, kind: Kind.report)] } ?? []
+        for target in configuration.outputsBySize.flatMap({ targets($0.configuration) }) + traceTarget {
             if let type = FileAccess.type(at: target.path), type != .regular {
                 throw .output(FileError(
                     path: target.path, direction: .writing,
