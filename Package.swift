@@ -58,7 +58,8 @@ let package = Package(
             ]
         ),
         .target(name: "BPEEncoding", dependencies: ["BPECore", "BPEFormats", "CPrefetch"]),
-        .target(name: "BPE", dependencies: ["BPECore", "BPEFormats", "BPETraining", "BPEEncoding"]),
+        .target(name: "BPEReport", dependencies: ["BPECore", "BPEFormats", "BPETraining", "BPEEncoding"]),
+        .target(name: "BPE", dependencies: ["BPECore", "BPEFormats", "BPETraining", "BPEEncoding", "BPEReport"]),
         .target(name: "BPECInterface", dependencies: ["BPE"]),
         .executableTarget(
             name: "bpe",
@@ -70,7 +71,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BPETests",
-            dependencies: ["BPE", "bpe", "CCompression"]
+            dependencies: ["BPE", "bpe", "BPEReport", "CCompression"]
         ),
     ]
 )

@@ -3,4 +3,5 @@
 @_exported import BPECore
 @_exported import BPEEncoding
 @_exported import BPEFormats
+@_exported import BPEReport
 @_exported import BPETraining

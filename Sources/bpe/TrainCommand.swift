@@ -55,6 +55,12 @@ struct TrainCommand: ParsableCommand {
         valueName: "file.json"))
     var trace: String?
 
+    @Flag(name: .long, help: "Write PREFIX.report.html (always with --vocab-sizes): bytes/token per size (with --eval), token lengths, scripts, longest tokens, the run's profile.")
+    var report = false
+
+    @Option(name: .long, help: ArgumentHelp("Held-out text for the report's bytes per token (repeatable).", valueName: "file"))
+    var eval: [String] = []
+
     @Flag(name: .long, help: "Print the per-phase time table.")
     var profile = false
 
@@ -83,8 +89,14 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let outcome = try Training.run(try makeConfiguration(), progress: progressReporter())
-            report(outcome)
+            let configuration = try makeConfiguration()
+            var outcome = try Training.run(configuration, progress: progressReporter())
+            if report || !configuration.vocabSizes.isEmpty || !eval.isEmpty {
+                if !quiet { ProgressLine.show("report…") }
+                outcome.writtenFiles.append(try RunReport.write(
+                    outcome, configuration: configuration, evalPaths: eval, to: "\(configuration.output).report.html"))
+            }
+            summarize(outcome)
         }
     }
 
@@ -158,7 +170,7 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
-    private func report(_ outcome: TrainingOutcome) {
+    private func summarize(_ outcome: TrainingOutcome) {
         ProgressLine.clear()
         let vocabulary = outcome.vocabulary
         let merges = vocabulary.merges.count

@@ -28,3 +28,18 @@ public struct TrainingOutcome: Sendable {
     /// When each work unit ran on which worker, and the merge loop's progress.
     public var timeline = TrainingTimeline()
 }
+
+extension TrainingOutcome {
+    /// The outcome of training to `size` instead (merges are learned greedily, so its merges
+    /// are a prefix of these), special tokens renumbered after the kept merges.
+    public func truncated(toVocabularySize size: Int) -> TrainingOutcome {
+        let keep = min(vocabulary.merges.count, max(0, size - 256 - vocabulary.specialTokens.count))
+        if keep == vocabulary.merges.count && size >= vocabulary.size { return self }
+        var copy = self
+        copy.vocabulary = TrainedVocabulary(
+            tokens: Array(vocabulary.tokens.prefix(256 + keep)), merges: Array(vocabulary.merges.prefix(keep)),
+            specialTokens: vocabulary.specialTokens)
+        copy.requestedMerges = size - 256 - vocabulary.specialTokens.count
+        return copy
+    }
+}
