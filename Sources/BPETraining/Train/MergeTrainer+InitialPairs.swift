@@ -70,6 +70,9 @@ extension MergeTrainer {
         var keys: [UInt64] = []
         var counts: [Int64] = []
         var lists: [[UInt32]] = []
+        // The last word listed for each pair, kept apart: reading `lists[index].last` would
+        // retain and release the inner array for every token.
+        var lastListed: [UInt32] = []
         var record = start
         while record < end {
             let weight = Int64(records[record]) | Int64(records[record + 1]) << 32
@@ -83,9 +86,13 @@ extension MergeTrainer {
                     keys.append(key)
                     counts.append(0)
                     lists.append([])
+                    lastListed.append(UInt32.max)
                 }
                 counts[index] += weight
-                if lists[index].last != UInt32(record) { lists[index].append(UInt32(record)) }
+                if lastListed[index] != UInt32(record) {
+                    lastListed[index] = UInt32(record)
+                    lists[index].append(UInt32(record))
+                }
             }
             record = first + length
         }

@@ -70,24 +70,45 @@ struct MergeTrainer {
         self.maxTokenLength = maxTokenLength ?? Int.max
         self.parallelMinimumWords = max(1, parallelMinimumWords)
         scratches = (0..<max(1, threads)).map { _ in MergeScratch() }
+        // Two passes: the records' total size (an upper bound when a base encodes the words
+        // shorter), then the records written straight into storage of that size.
+        var capacity = 0
         wordCounts.forEach { word, count in
-            guard count > 0, word.count >= 2 else { return }
-            let tokens = base?.encode(word)
-            if let tokens, tokens.count < 2 { return }  // one base token: no pair left
-            #if DEBUG
-            recordStarts.append(UInt32(truncatingIfNeeded: words.count))
-            #endif
-            words.append(UInt32(truncatingIfNeeded: count))
-            words.append(UInt32(truncatingIfNeeded: count >> 32))
-            if let tokens {
-                words.append(UInt32(tokens.count))
-                words.append(contentsOf: tokens)
-            } else {
-                words.append(UInt32(word.count))
-                for byte in word { words.append(UInt32(byte)) }
-            }
-            wordTotal += 1
+            if count > 0 && word.count >= 2 { capacity += Self.headerSize + word.count }
         }
+        var total = 0
+        #if DEBUG
+        var starts: [UInt32] = []
+        #endif
+        words = [UInt32](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+            var cursor = 0
+            wordCounts.forEach { word, count in
+                guard count > 0, word.count >= 2 else { return }
+                let tokens = base?.encode(word)
+                if let tokens, tokens.count < 2 { return }  // one base token: no pair left
+                #if DEBUG
+                starts.append(UInt32(truncatingIfNeeded: cursor))
+                #endif
+                buffer[cursor] = UInt32(truncatingIfNeeded: count)
+                buffer[cursor + 1] = UInt32(truncatingIfNeeded: count >> 32)
+                if let tokens {
+                    buffer[cursor + 2] = UInt32(tokens.count)
+                    for (offset, token) in tokens.enumerated() { buffer[cursor + 3 + offset] = token }
+                    cursor += Self.headerSize + tokens.count
+                } else {
+                    buffer[cursor + 2] = UInt32(word.count)
+                    let target = buffer.baseAddress! + cursor + Self.headerSize
+                    for offset in 0..<word.count { target[offset] = UInt32(word[offset]) }
+                    cursor += Self.headerSize + word.count
+                }
+                total += 1
+            }
+            initialized = cursor
+        }
+        wordTotal = total
+        #if DEBUG
+        recordStarts = starts
+        #endif
         // Word ids are record offsets held in UInt32: 16 GiB of records at most.
         precondition(words.count < Int(UInt32.max), "too many distinct words for 32-bit word ids")
     }
