@@ -1,5 +1,5 @@
 @_spi(Plumbing) import BPECore
-import Foundation
+import FoundationEssentials
 
 /// GPT-2's own files: `encoder.json` (token text in GPT-2's byte alphabet → id) and
 /// `vocab.bpe` (the merges, in order). Read only: `bpe` writes the tiktoken and minbpe forms.

@@ -1,5 +1,4 @@
 @_spi(Plumbing) import BPECore
-import Foundation
 
 /// Reads a Hugging Face `tokenizer.json` that holds a byte-level BPE this tool reproduces
 /// exactly: no normalizer; a `BPE` model without byte fallback, dropout or word affixes; a
@@ -11,7 +10,11 @@ enum HuggingFaceReader {
     /// The top-level object of a `.json` vocabulary file, or nil if it is not a JSON object
     /// (truncated, or not JSON at all).
     static func object(_ json: [UInt8]) -> [String: Any]? {
-        try? JSONSerialization.jsonObject(with: Data(json)) as? [String: Any]
+        json.withUnsafeBufferPointer { buffer -> [String: Any]? in
+            guard UTF8Validation.firstInvalidOffset(in: buffer, from: 0, to: buffer.count) == nil else { return nil }
+            var parser = JSONLineParser(buffer, replaceLoneSurrogates: true)
+            return (try? parser.document()) as? [String: Any]
+        }
     }
 
     /// Whether `root` is a `tokenizer.json` (an object with a `model`), as opposed to GPT-2's
@@ -28,15 +31,15 @@ enum HuggingFaceReader {
 
     static func parse(object root: [String: Any], path: String) throws(FormatError) -> VocabularyFile {
         func refuse(_ reason: String) -> FormatError { .cannotLoad(path: path, reason: reason) }
-        if let normalizer = root["normalizer"], !(normalizer is NSNull) {
+        if let normalizer = root["normalizer"], !(normalizer is JSONNull) {
             throw refuse("its normalizer (\(typeName(normalizer))) changes the text before the split; only tokenizer.json files without one are read")
         }
         guard let model = root["model"] as? [String: Any], model["type"] as? String == "BPE" else {
-            throw refuse("its model is \(typeName(root["model"] ?? NSNull())), not BPE")
+            throw refuse("its model is \(typeName(root["model"] ?? JSONNull())), not BPE")
         }
         if model["byte_fallback"] as? Bool == true { throw refuse("its BPE model uses byte_fallback") }
         for key in ["dropout", "continuing_subword_prefix", "end_of_word_suffix"] {
-            if let value = model[key], !(value is NSNull), (value as? String)?.isEmpty != true {
+            if let value = model[key], !(value is JSONNull), (value as? String)?.isEmpty != true {
                 throw refuse("its BPE model sets \(key), which byte-level BPE as tiktoken does it has not")
             }
         }
@@ -47,7 +50,7 @@ enum HuggingFaceReader {
         let bytes = GPT2ByteAlphabet.decode(_:) as (String) -> [UInt8]?
         var added: [String: Int] = [:]
         for entry in root["added_tokens"] as? [[String: Any]] ?? [] {
-            guard let content = entry["content"] as? String, let id = (entry["id"] as? NSNumber)?.intValue else {
+            guard let content = entry["content"] as? String, let id = entry["id"] as? Int else {
                 throw refuse("an added token has no content or id")
             }
             for flag in ["lstrip", "rstrip", "single_word"] where entry[flag] as? Bool == true {
@@ -67,7 +70,7 @@ enum HuggingFaceReader {
         var tokens: [(bytes: [UInt8], id: TokenID)] = []
         var idOfBytes: [[UInt8]: TokenID] = [:]
         var specials: [(token: String, id: TokenID)] = []
-        let ordered = vocab.compactMap { key, value in (value as? NSNumber).map { (key, $0.intValue) } }
+        let ordered = vocab.compactMap { key, value in (value as? Int).map { (key, $0) } }
             .sorted { $0.1 < $1.1 }
         guard ordered.count == vocab.count else { throw refuse("a vocab id is not an integer") }
         for (text, value) in ordered {
@@ -153,6 +156,6 @@ enum HuggingFaceReader {
 
     static func typeName(_ value: Any) -> String {
         if let object = value as? [String: Any], let type = object["type"] as? String { return type }
-        return value is NSNull ? "none" : "unrecognized"
+        return value is JSONNull ? "none" : "unrecognized"
     }
 }

@@ -1,5 +1,5 @@
 @_spi(Plumbing) import BPECore
-import Foundation
+import FoundationEssentials
 
 /// `PREFIX.tiktoken`: one line per non-special token in id order, `base64(bytes) id`, the
 /// format `tiktoken.load.load_tiktoken_bpe` reads. Written from a trained vocabulary; read as

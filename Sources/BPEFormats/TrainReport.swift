@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// `PREFIX.train.json` (SPEC §6): what was trained, from what, with which settings, and how
 /// long each phase took. Keys may be added in later versions, never renamed. Written by

@@ -1,5 +1,5 @@
 @_spi(Plumbing) import BPECore
-import Foundation
+import FoundationEssentials
 
 /// A vocabulary as one of the supported files holds it: mergeable tokens with their ids
 /// (ranks), special tokens with theirs, and the split pattern when the files name one.

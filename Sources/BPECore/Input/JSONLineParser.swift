@@ -6,8 +6,8 @@
 /// The line must already be valid UTF-8; the parser works on bytes.
 /// - Complexity: O(line length); nesting depth is bounded (`maximumDepth`), so no input
 ///   recurses without limit.
-struct JSONLineParser {
-    struct Failure: Error {
+package struct JSONLineParser {
+    package struct Failure: Error {
         /// Offset in the line.
         var offset: Int
         var reason: String
@@ -19,7 +19,7 @@ struct JSONLineParser {
     private var i = 0
     private let replaceLoneSurrogates: Bool
 
-    init(_ line: UnsafeBufferPointer<UInt8>, replaceLoneSurrogates: Bool) {
+    package init(_ line: UnsafeBufferPointer<UInt8>, replaceLoneSurrogates: Bool) {
         self.line = line
         self.replaceLoneSurrogates = replaceLoneSurrogates
     }
@@ -89,6 +89,64 @@ struct JSONLineParser {
     }
 
     private func peek() -> UInt8? { i < line.count ? line[i] : nil }
+
+    /// Where the parser is, and the text's length (for `document()`).
+    var position: Int { i }
+    var count: Int { line.count }
+    mutating func skipSpaceForValue() { skipSpace() }
+
+    /// One value of any kind (see `document()`).
+    mutating func value(depth: Int) throws(Failure) -> Any {
+        guard depth <= Self.maximumDepth else { throw fail("nested deeper than \(Self.maximumDepth) levels") }
+        skipSpace()
+        guard let byte = peek() else { throw fail("expected a value") }
+        switch byte {
+        case UInt8(ascii: "\""):
+            return String(decoding: try string(), as: UTF8.self)
+        case UInt8(ascii: "{"):
+            i += 1
+            var object: [String: Any] = [:]
+            skipSpace()
+            if peek() == UInt8(ascii: "}") { i += 1; return object }
+            while true {
+                skipSpace()
+                guard peek() == UInt8(ascii: "\"") else { throw fail("expected a field name in double quotes") }
+                let key = String(decoding: try string(), as: UTF8.self)
+                skipSpace()
+                guard peek() == UInt8(ascii: ":") else { throw fail("expected ':' after a field name") }
+                i += 1
+                object[key] = try value(depth: depth + 1)
+                skipSpace()
+                if peek() == UInt8(ascii: ",") { i += 1; continue }
+                if peek() == UInt8(ascii: "}") { i += 1; return object }
+                throw fail("expected ',' or '}' in the object")
+            }
+        case UInt8(ascii: "["):
+            i += 1
+            var array: [Any] = []
+            skipSpace()
+            if peek() == UInt8(ascii: "]") { i += 1; return array }
+            while true {
+                array.append(try value(depth: depth + 1))
+                skipSpace()
+                if peek() == UInt8(ascii: ",") { i += 1; continue }
+                if peek() == UInt8(ascii: "]") { i += 1; return array }
+                throw fail("expected ',' or ']' in the array")
+            }
+        case UInt8(ascii: "t"): try literal("true"); return true
+        case UInt8(ascii: "f"): try literal("false"); return false
+        case UInt8(ascii: "n"): try literal("null"); return JSONNull()
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            let start = i
+            try number()
+            let text = String(decoding: UnsafeBufferPointer(rebasing: line[start..<i]), as: UTF8.self)
+            if let integer = Int(text) { return integer }
+            guard let real = Double(text) else { throw Failure(offset: start, reason: "a number out of range") }
+            return real
+        default:
+            throw fail("expected a value")
+        }
+    }
 
     private func fail(_ reason: String) -> Failure {
         Failure(offset: i, reason: i < line.count ? reason : reason + " (the line ends first)")

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SystemPackage
 
 /// An unlinked temporary file that a long stream (standard input, a pipe) is copied into, to

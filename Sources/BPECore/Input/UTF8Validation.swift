@@ -49,7 +49,7 @@ package enum UTF8Validation {
 
     /// Serial validation of `bytes[start..<end]`, where `start` begins a sequence.
     /// Invariant of the loop: `i` is the start of a sequence and all before it is well-formed.
-    static func firstInvalidOffset(in bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int? {
+    package static func firstInvalidOffset(in bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int? {
         guard let base = bytes.baseAddress else { return nil }
         var i = start
         while i < end {

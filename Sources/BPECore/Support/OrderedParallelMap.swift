@@ -1,4 +1,4 @@
-import Foundation
+import Dispatch
 
 /// Runs `work(i)` for i in 0..<count on `threads` worker threads and hands each result to
 /// `deliver` on the calling thread, in index order. Workers stay at most `window` items ahead
@@ -24,7 +24,8 @@ package enum OrderedParallelMap {
         let finished = DispatchGroup()
         for _ in 0..<workers {
             finished.enter()
-            let thread = Thread {
+            // PCRE2's JIT has its own stack; the rest needs little, but be generous for deep patterns.
+            startThread(stackSize: 16 << 20) {
                 defer { finished.leave() }
                 let work = makeWorker()
                 while let index = state.claim() {
@@ -36,9 +37,6 @@ package enum OrderedParallelMap {
                     }
                 }
             }
-            // PCRE2's JIT has its own stack; the rest needs little, but be generous for deep patterns.
-            thread.stackSize = 16 << 20
-            thread.start()
         }
         defer {
             state.stop()
@@ -52,7 +50,7 @@ package enum OrderedParallelMap {
 
     /// The slots between workers and the delivering thread, under one condition lock.
     private final class SharedState<Result, Failure: Error>: @unchecked Sendable {
-        private let condition = NSCondition()
+        private let condition = ConditionLock()
         private var slots: [Result?]
         private var nextToClaim = 0
         private var nextToDeliver = 0

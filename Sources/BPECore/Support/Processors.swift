@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The machine's cores, for default thread counts.
 package enum Processors {
