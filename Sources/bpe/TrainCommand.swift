@@ -111,7 +111,7 @@ struct TrainCommand: ParsableCommand {
         configuration.trace = trace
         // Extending, the pattern and special tokens not given are the base vocabulary's.
         if let extend, split.pattern == nil || (split.specialToken.isEmpty && split.specialTokensFile == nil) {
-            let (_, pattern, specials) = try BaseVocabulary.load(path: extend)
+            let (pattern, specials) = try BaseVocabulary.settings(path: extend)
             if split.pattern == nil, let pattern { configuration.pattern = pattern }
             if split.specialToken.isEmpty && split.specialTokensFile == nil { configuration.specialTokens = specials }
         }

@@ -70,6 +70,16 @@ public struct BaseVocabulary: Sendable {
         return (partial, file.pattern, file.specialTokens.sorted { $0.id < $1.id }.map(\.token))
     }
 
+    /// The pattern (if the file names one) and special tokens of the vocabulary at `path`,
+    /// without recovering its merges (what `--extend` defaults to when none are given).
+    public static func settings(path: String) throws(TrainingError) -> (pattern: String?, specialTokens: [String]) {
+        let file: VocabularyFile
+        do { file = try VocabularyFile.read(path: path, merges: nil) } catch {
+            throw .invalidSetting(.extend, value: path, reason: error.description)
+        }
+        return (file.pattern, file.specialTokens.sorted { $0.id < $1.id }.map(\.token))
+    }
+
     private init(adding merge: Merge, to base: BaseVocabulary) throws(TrainingError) {
         var mergedID = base.mergedID
         mergedID[Self.key(merge.left, merge.right)] = UInt32(base.tokens.count)
@@ -82,45 +92,53 @@ public struct BaseVocabulary: Sendable {
     static func key(_ left: UInt32, _ right: UInt32) -> UInt64 { UInt64(left) << 32 | UInt64(right) }
 
     /// The word's tokens after every base merge: lowest rank first, leftmost first among equal
-    /// ranks, on a linked list with a heap of candidate pairs.
-    /// - Complexity: O(n log n) for n bytes.
+    /// ranks, on a linked list with a heap of candidate pairs. 32-bit links and positions (a
+    /// word's record length is 32-bit anyway): about 20 bytes per byte of the word at most.
+    /// - Complexity: O(n log n) time, O(n) memory for n bytes.
     func encode(_ word: UnsafeBufferPointer<UInt8>) -> [UInt32] {
         var ids = word.map(UInt32.init)
         if ids.count < 2 || mergedID.isEmpty { return ids }
-        let n = ids.count
-        var next = Array(1...n)  // n: the end
-        var previous = Array(-1..<(n - 1))
-        var alive = [Bool](repeating: true, count: n)
+        let n = UInt32(ids.count)
+        let removed = UInt32.max  // `previous` of a position merged into its left neighbour
+        var next = [UInt32](unsafeUninitializedCapacity: Int(n)) { buffer, count in
+            for i in 0..<Int(n) { buffer[i] = UInt32(i + 1) }  // n: the end
+            count = Int(n)
+        }
+        var previous = [UInt32](unsafeUninitializedCapacity: Int(n)) { buffer, count in
+            for i in 0..<Int(n) { buffer[i] = UInt32(truncatingIfNeeded: i - 1) }  // position 0: UInt32.max, never read
+            count = Int(n)
+        }
         struct Candidate: Comparable {
             var id: UInt32
-            var position: Int
+            var position: UInt32
             static func < (a: Candidate, b: Candidate) -> Bool { a.id != b.id ? a.id < b.id : a.position < b.position }
         }
         var heap = Heap<Candidate>()
-        for i in 0..<(n - 1) {
-            if let id = mergedID[Self.key(ids[i], ids[i + 1])] { heap.insert(Candidate(id: id, position: i)) }
+        for i in 0..<Int(n - 1) {
+            if let id = mergedID[Self.key(ids[i], ids[i + 1])] { heap.insert(Candidate(id: id, position: UInt32(i))) }
         }
         while let candidate = heap.popMin() {
-            let i = candidate.position
-            let j = next[i]
-            // Stale: the left token or its right neighbour changed since the pair was queued.
-            guard alive[i], j < n, mergedID[Self.key(ids[i], ids[j])] == candidate.id else { continue }
+            let i = Int(candidate.position)
+            // Stale: the position was merged away, or its pair changed since it was queued.
+            guard i == 0 || previous[i] != removed else { continue }
+            let j = Int(next[i])
+            guard j < n, mergedID[Self.key(ids[i], ids[j])] == candidate.id else { continue }
             ids[i] = candidate.id
-            alive[j] = false
+            previous[j] = removed
             next[i] = next[j]
-            if next[j] < n { previous[next[j]] = i }
-            if previous[i] >= 0, let id = mergedID[Self.key(ids[previous[i]], ids[i])] {
+            if next[j] < n { previous[Int(next[j])] = UInt32(i) }
+            if i > 0, let id = mergedID[Self.key(ids[Int(previous[i])], ids[i])] {
                 heap.insert(Candidate(id: id, position: previous[i]))
             }
-            if next[i] < n, let id = mergedID[Self.key(ids[i], ids[next[i]])] {
-                heap.insert(Candidate(id: id, position: i))
+            if next[i] < n, let id = mergedID[Self.key(ids[i], ids[Int(next[i])])] {
+                heap.insert(Candidate(id: id, position: UInt32(i)))
             }
         }
         var result: [UInt32] = []
         var i = 0
-        while i < n {
+        while i < Int(n) {
             result.append(ids[i])
-            i = next[i]
+            i = Int(next[i])
         }
         return result
     }
