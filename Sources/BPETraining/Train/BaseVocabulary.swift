@@ -9,11 +9,11 @@ import HeapModule
 /// each word by lowest rank first (tiktoken's rule): a pair with the new token of merge r can
 /// only have a rank above r, so both orders merge the same pairs in the same places.
 public struct BaseVocabulary: Sendable {
-    public let merges: [Merge]
+    public private(set) var merges: [Merge]
     /// Bytes of every token, by id (256 + merges).
-    public let tokens: [[UInt8]]
+    public private(set) var tokens: [[UInt8]]
     /// (left << 32 | right) → the id the merge makes.
-    private let mergedID: [UInt64: UInt32]
+    private var mergedID: [UInt64: UInt32]
 
     /// From merges in order: merge k joins two ids below 256 + k and makes 256 + k.
     public init(merges: [Merge]) throws(TrainingError) {
@@ -56,7 +56,6 @@ public struct BaseVocabulary: Sendable {
         for byte in 0..<256 where byID[byte] != [UInt8(byte)] {
             throw .invalidSetting(.extend, value: path, reason: "id \(byte) is not the byte \(byte): it is not in swift-bpe's layout (bytes at ids 0-255, then merges)")
         }
-        var merges: [Merge] = []
         var partial = try BaseVocabulary(merges: [])
         for id in 256..<byID.count {
             let bytes = byID[id]!
@@ -64,8 +63,7 @@ public struct BaseVocabulary: Sendable {
             guard parts.count == 2 else {
                 throw .invalidSetting(.extend, value: path, reason: "token \(id) is not the merge of two earlier tokens")
             }
-            merges.append(Merge(parts[0], parts[1]))
-            partial = try BaseVocabulary(adding: Merge(parts[0], parts[1]), to: partial)
+            partial.append(Merge(parts[0], parts[1]))
         }
         return (partial, file.pattern, file.specialTokens.sorted { $0.id < $1.id }.map(\.token))
     }
@@ -80,12 +78,12 @@ public struct BaseVocabulary: Sendable {
         return (file.pattern, file.specialTokens.sorted { $0.id < $1.id }.map(\.token))
     }
 
-    private init(adding merge: Merge, to base: BaseVocabulary) throws(TrainingError) {
-        var mergedID = base.mergedID
-        mergedID[Self.key(merge.left, merge.right)] = UInt32(base.tokens.count)
-        self.merges = base.merges + [merge]
-        self.tokens = base.tokens + [base.tokens[Int(merge.left)] + base.tokens[Int(merge.right)]]
-        self.mergedID = mergedID
+    /// Adds one merge after the others, in place (recovering a file's merges adds them one
+    /// by one; a copy per merge would make that quadratic).
+    private mutating func append(_ merge: Merge) {
+        mergedID[Self.key(merge.left, merge.right)] = UInt32(tokens.count)
+        tokens.append(tokens[Int(merge.left)] + tokens[Int(merge.right)])
+        merges.append(merge)
     }
 
     @inline(__always)
