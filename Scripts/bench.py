@@ -275,17 +275,7 @@ def counts(bpe, corpus, vocab_size, rounds, shards):
     """Count shards, merge, train from counts, against training on the file."""
     import hashlib
     with tempfile.TemporaryDirectory() as directory:
-        with open(corpus, "rb") as handle:
-            text = handle.read()
-        documents = text.split(SEPARATOR.encode())
-        paths = []
-        for shard in range(shards):
-            part = documents[shard * len(documents) // shards:(shard + 1) * len(documents) // shards]
-            path = os.path.join(directory, f"shard{shard}.txt")
-            with open(path, "wb") as handle:
-                handle.write(SEPARATOR.encode().join(part))
-            paths.append(path)
-        del text, documents
+        paths = write_shards(corpus, directory, shards)
         steps = {name: [] for name in ["train (file)"] + [f"count shard {i}" for i in range(shards)]
                  + ["merge-counts", "train --counts"]}
         digests = set()

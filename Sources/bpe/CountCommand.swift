@@ -33,13 +33,7 @@ struct CountCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             var configuration = TrainConfiguration(inputs: input, vocabSize: 256)
-            configuration.pattern = split.patternOrDefault
-            configuration.specialTokens = try split.specialTokens()
-            configuration.threads = try work.threadCount()
-            configuration.shardBytes = try work.checkedShardBytes()
-            configuration.invalidUTF8 = try work.invalidUTF8Policy()
-            configuration.inputFormat = try work.checkedInputFormat()
-            configuration.splitEngine = try work.checkedSplitEngine()
+            try configuration.apply(split, work)
             let header = try WordCountFiles.count(configuration, to: output)
             if !quiet {
                 printError("counted \(input.count) input(s): \(header.total) words, \(header.words) distinct; wrote \(output)")

@@ -29,13 +29,7 @@ struct SplitThroughputCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             var configuration = TrainConfiguration(inputs: input, vocabSize: 256)
-            configuration.pattern = split.patternOrDefault
-            configuration.specialTokens = try split.specialTokens()
-            configuration.threads = try work.threadCount()
-            configuration.shardBytes = try work.checkedShardBytes()
-            configuration.invalidUTF8 = try work.invalidUTF8Policy()
-            configuration.inputFormat = try work.checkedInputFormat()
-            configuration.splitEngine = try work.checkedSplitEngine()
+            try configuration.apply(split, work)
             for _ in 0..<max(1, repeats) {
                 let result = try SplitThroughput.measure(configuration, counting: count)
                 var line = "\(count ? "split+count" : "split") threads=\(configuration.threads) "

@@ -105,21 +105,20 @@ struct TrainCommand: ParsableCommand {
         var configuration = TrainConfiguration(inputs: input, vocabSize: sizes.max() ?? vocabSize!)
         configuration.vocabSizes = sizes.count > 0 ? sizes : []
         configuration.counts = counts
-        configuration.pattern = split.patternOrDefault
-        configuration.specialTokens = try split.specialTokens()
+        try configuration.apply(split, work)
         configuration.extend = extend
         configuration.trace = trace
-        // Extending, the pattern and special tokens not given are the base vocabulary's.
-        if let extend, split.pattern == nil || (split.specialToken.isEmpty && split.specialTokensFile == nil) {
-            let (pattern, specials) = try BaseVocabulary.settings(path: extend)
-            if split.pattern == nil, let pattern { configuration.pattern = pattern }
-            if split.specialToken.isEmpty && split.specialTokensFile == nil { configuration.specialTokens = specials }
-        }
-        // From count files, the pattern and special tokens not given are the files'.
-        if !counts.isEmpty, split.pattern == nil || (split.specialToken.isEmpty && split.specialTokensFile == nil) {
-            let header = try CountFileHeader.read(counts[0])
-            if split.pattern == nil { configuration.pattern = header.pattern }
-            if split.specialToken.isEmpty && split.specialTokensFile == nil { configuration.specialTokens = header.specialTokens }
+        // Extending, or from count files, the pattern and special tokens not given are the
+        // base vocabulary's or the files'.
+        if split.pattern == nil || !split.givesSpecialTokens {
+            if let extend {
+                let (pattern, specials) = try BaseVocabulary.settings(path: extend)
+                configuration.adopt(pattern: pattern, specialTokens: specials, unless: split)
+            }
+            if let first = counts.first {
+                let header = try CountFileHeader.read(first)
+                configuration.adopt(pattern: header.pattern, specialTokens: header.specialTokens, unless: split)
+            }
         }
         configuration.minFrequency = minFrequency
         configuration.maxTokenLength = maxTokenLength
@@ -127,13 +126,8 @@ struct TrainCommand: ParsableCommand {
             throw InvalidValue(option: "--tie-break", value: tieBreak, reason: "unknown rule (choose cs336 or rustbpe)")
         }
         configuration.tieBreak = rule
-        configuration.threads = try work.threadCount()
-        configuration.shardBytes = try work.checkedShardBytes()
         configuration.output = output
         configuration.formats = try Self.formats(format)
-        configuration.invalidUTF8 = try work.invalidUTF8Policy()
-        configuration.inputFormat = try work.checkedInputFormat()
-        configuration.splitEngine = try work.checkedSplitEngine()
         return configuration
     }
 

@@ -98,3 +98,29 @@ struct SplitOptions: ParsableArguments {
         return specialToken + lines.map(String.init)
     }
 }
+
+extension SplitOptions {
+    /// Whether `--special-token` or `--special-tokens-file` was given.
+    var givesSpecialTokens: Bool { !specialToken.isEmpty || specialTokensFile != nil }
+}
+
+extension TrainConfiguration {
+    /// The options every command that reads and splits text shares: the split options and
+    /// the work options, checked.
+    mutating func apply(_ split: SplitOptions, _ work: WorkOptions) throws {
+        pattern = split.patternOrDefault
+        specialTokens = try split.specialTokens()
+        threads = try work.threadCount()
+        shardBytes = try work.checkedShardBytes()
+        invalidUTF8 = try work.invalidUTF8Policy()
+        inputFormat = try work.checkedInputFormat()
+        splitEngine = try work.checkedSplitEngine()
+    }
+
+    /// The pattern and special tokens a vocabulary or count file carries, for those the
+    /// command line did not give.
+    mutating func adopt(pattern carried: String?, specialTokens carriedTokens: [String], unless split: SplitOptions) {
+        if split.pattern == nil, let carried { pattern = carried }
+        if !split.givesSpecialTokens { specialTokens = carriedTokens }
+    }
+}
