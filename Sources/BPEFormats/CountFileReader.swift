@@ -1,5 +1,4 @@
 @_spi(Plumbing) import BPECore
-import Glibc
 
 /// Reads a count file (`CountFileHeader` has the layout): maps it, checks the end marker and
 /// the CRC of the whole file, parses the header, then hands out records in order, checking
@@ -96,7 +95,7 @@ package final class CountFileReader {
         let word = UnsafeBufferPointer(rebasing: bytes[(offset + 4)..<(offset + 4 + length)])
         let count = Self.load(UInt64.self, bytes, offset + 4 + length)
         guard count >= 1 else { throw fail("a count of 0") }
-        if let previous, Self.compare(previous, word) >= 0 {
+        if let previous, ByteOrder.compare(previous, word) >= 0 {
             throw fail("the words are not in ascending order of their bytes (or one is there twice)")
         }
         offset += 4 + length + 8
@@ -106,17 +105,6 @@ package final class CountFileReader {
         sum = added
         previous = word
         return (word, count)
-    }
-
-    /// Unsigned lexicographic order; a proper prefix is smaller.
-    @inline(__always)
-    package static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int32 {
-        let common = min(a.count, b.count)
-        if common > 0 {
-            let result = memcmp(a.baseAddress!, b.baseAddress!, common)
-            if result != 0 { return result }
-        }
-        return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
     }
 }
 

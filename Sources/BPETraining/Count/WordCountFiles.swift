@@ -51,7 +51,7 @@ public enum WordCountFiles {
             func word(_ entry: (start: Int, length: Int, count: UInt64)) -> UnsafeBufferPointer<UInt8> {
                 UnsafeBufferPointer(rebasing: bytes[entry.start..<(entry.start + entry.length)])
             }
-            entries.sort { CountFileReader.compare(word($0), word($1)) < 0 }
+            entries.sort { ByteOrder.compare(word($0), word($1)) < 0 }
             do throws(FileError) {
                 let writer = try CountFileWriter(path: path, header: header)
                 do throws(FileError) {
@@ -126,10 +126,10 @@ final class MergedCounts {
         var count: UInt64
         var reader: Int
         static func < (a: Head, b: Head) -> Bool {
-            let order = CountFileReader.compare(a.word, b.word)
+            let order = ByteOrder.compare(a.word, b.word)
             return order != 0 ? order < 0 : a.reader < b.reader
         }
-        static func == (a: Head, b: Head) -> Bool { a.reader == b.reader && CountFileReader.compare(a.word, b.word) == 0 }
+        static func == (a: Head, b: Head) -> Bool { a.reader == b.reader && ByteOrder.compare(a.word, b.word) == 0 }
     }
 
     /// Opens and checks every file; all must share pattern, special tokens and split.
@@ -162,7 +162,7 @@ final class MergedCounts {
         guard let first = heap.popMin() else { return nil }
         var count = first.count
         try advance(first.reader)
-        while let top = heap.min, CountFileReader.compare(top.word, first.word) == 0 {
+        while let top = heap.min, ByteOrder.compare(top.word, first.word) == 0 {
             _ = heap.popMin()
             let (sum, overflow) = count.addingReportingOverflow(top.count)
             guard !overflow else {

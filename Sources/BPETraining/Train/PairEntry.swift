@@ -1,3 +1,5 @@
+@_spi(Plumbing) import BPECore
+
 /// A candidate merge in the priority heap: a pair and its count when it was pushed.
 ///
 /// Order (SPEC §4): higher count first; among equal counts, by the vocabulary's `TieBreak`:
@@ -22,9 +24,9 @@ struct PairEntry: Comparable {
             // The smaller ids are the better pair, so the "lesser" entry has the greater ids.
             return a.left != b.left ? a.left > b.left : a.right > b.right
         }
-        let byLeft = TokenVocabulary.compare(vocabulary.bytes(a.left), vocabulary.bytes(b.left))
+        let byLeft = ByteOrder.compare(vocabulary.bytes(a.left), vocabulary.bytes(b.left))
         if byLeft != 0 { return byLeft < 0 }
-        return TokenVocabulary.compare(vocabulary.bytes(a.right), vocabulary.bytes(b.right)) < 0
+        return ByteOrder.compare(vocabulary.bytes(a.right), vocabulary.bytes(b.right)) < 0
     }
 
     static func == (a: PairEntry, b: PairEntry) -> Bool {

@@ -1,4 +1,4 @@
-import Glibc
+@_spi(Plumbing) import BPECore
 
 /// The bytes of every token id during training. Each token's bytes live at a fixed address
 /// until the vocabulary dies, so heap entries can compare tokens without a lookup.
@@ -44,15 +44,4 @@ final class TokenVocabulary {
 
     /// Every token's bytes in id order.
     func allTokens() -> [[UInt8]] { pointers.map { Array($0) } }
-
-    /// Unsigned lexicographic order of two byte strings; a proper prefix is smaller.
-    @inline(__always)
-    static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int32 {
-        let common = min(a.count, b.count)
-        if common > 0 {
-            let result = memcmp(a.baseAddress!, b.baseAddress!, common)
-            if result != 0 { return result }
-        }
-        return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
-    }
 }
