@@ -49,6 +49,23 @@ func strings(_ packed: UnsafePointer<CChar>?, count: Int32) -> [String] {
     return result
 }
 
+/// `count` tokens laid end to end in `bytes` (token i is `bytes[ends[i-1]..<ends[i]]`, with
+/// id `ids[i]`), or nil if an end lies before its start.
+func tokens(
+    _ bytes: UnsafePointer<UInt8>?, _ ends: UnsafePointer<Int64>?, _ ids: UnsafePointer<UInt32>?, _ count: Int64
+) -> [(bytes: [UInt8], id: TokenID)]? {
+    var tokens: [(bytes: [UInt8], id: TokenID)] = []
+    tokens.reserveCapacity(Int(max(0, count)))
+    var start = 0
+    for i in 0..<Int(max(0, count)) {
+        let end = Int(ends![i])
+        guard end >= start else { return nil }
+        tokens.append((Array(UnsafeBufferPointer(start: bytes! + start, count: end - start)), ids![i]))
+        start = end
+    }
+    return tokens
+}
+
 /// A malloc'd copy of `values` (at least one byte, so the pointer is never null).
 func mallocCopy<T>(_ values: [T]) -> UnsafeMutablePointer<T> {
     let pointer = malloc(max(1, values.count * MemoryLayout<T>.stride))!.bindMemory(to: T.self, capacity: max(1, values.count))
@@ -66,4 +83,4 @@ public func sbpe_free(_ pointer: UnsafeMutableRawPointer?) {
 
 /// The ABI version Python checks at import (bumped on any signature change).
 @_cdecl("sbpe_abi_version")
-public func sbpe_abi_version() -> Int32 { 3 }
+public func sbpe_abi_version() -> Int32 { 4 }

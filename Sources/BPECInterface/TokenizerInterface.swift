@@ -46,15 +46,7 @@ public func sbpe_tokenizer_new(
     _ specialCount: Int32, _ result: UnsafeMutablePointer<UnsafeMutableRawPointer?>,
     _ message: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
 ) -> Int32 {
-    var tokens: [(bytes: [UInt8], id: TokenID)] = []
-    tokens.reserveCapacity(Int(count))
-    var start = 0
-    for i in 0..<Int(max(0, count)) {
-        let end = Int(ends![i])
-        guard end >= start else { return fail(.setting, "token \(i): its end is before its start", message) }
-        tokens.append((Array(UnsafeBufferPointer(start: bytes! + start, count: end - start)), ids![i]))
-        start = end
-    }
+    guard let tokens = tokens(bytes, ends, ids, count) else { return fail(.setting, "a token's end is before its start", message) }
     let names = strings(specials, count: specialCount)
     let special = names.enumerated().map { (token: $0.element, id: specialIDs![$0.offset]) }
     do {

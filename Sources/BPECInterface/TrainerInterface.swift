@@ -254,3 +254,23 @@ private extension Substring {
         String(drop(while: { set.contains($0) }).reversed().drop(while: { set.contains($0) }).reversed())
     }
 }
+
+/// The merges of `count` mergeable tokens (token i is `bytes[ends[i-1]..<ends[i]]`, with id
+/// `ids[i]`) in swift-bpe's layout, recovered from the ranks: `*pairs` receives `*mergeCount`
+/// (left, right) pairs back to back (malloc'd).
+@_cdecl("sbpe_merges_from_tokens")
+public func sbpe_merges_from_tokens(
+    _ bytes: UnsafePointer<UInt8>?, _ ends: UnsafePointer<Int64>?, _ ids: UnsafePointer<UInt32>?, _ count: Int64,
+    _ pairs: UnsafeMutablePointer<UnsafeMutablePointer<UInt32>?>, _ mergeCount: UnsafeMutablePointer<Int64>,
+    _ message: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> Int32 {
+    guard let tokens = tokens(bytes, ends, ids, count) else { return fail(.setting, "a token's end is before its start", message) }
+    do {
+        let base = try BaseVocabulary(tokens: tokens)
+        mergeCount.pointee = Int64(base.merges.count)
+        pairs.pointee = mallocCopy(base.merges.flatMap { [$0.left, $0.right] })
+        return 0
+    } catch {
+        return fail(.setting, "this vocabulary is not in swift-bpe's layout, so it has no merge list: \(error.reason)", message)
+    }
+}

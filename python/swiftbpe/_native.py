@@ -8,7 +8,7 @@ import ctypes
 import os
 from ctypes import (CFUNCTYPE, POINTER, c_char_p, c_int32, c_int64, c_uint8, c_uint32, c_void_p)
 
-ABI_VERSION = 3
+ABI_VERSION = 4
 
 
 class SwiftBPEError(Exception):
@@ -59,6 +59,8 @@ _SIGNATURES = {
     "sbpe_result_save": (c_int32, [c_void_p, c_char_p, c_char_p, _char_pp]),
     "sbpe_result_free": (None, [c_void_p]),
     "sbpe_save_merges": (c_int32, [c_char_p, _P(c_uint32), c_int64, c_char_p, c_int32, c_char_p, c_char_p, _char_pp]),
+    "sbpe_merges_from_tokens": (c_int32, [c_char_p, _P(c_int64), _P(c_uint32), c_int64, _P(c_void_p), _P(c_int64),
+                                          _char_pp]),
     "sbpe_tokenizer_load": (c_int32, [c_char_p, c_char_p, c_char_p, _P(c_void_p), _char_pp]),
     "sbpe_tokenizer_new": (c_int32, [c_char_p, c_char_p, _P(c_int64), _P(c_uint32), c_int64, c_char_p,
                                      _P(c_uint32), c_int32, _P(c_void_p), _char_pp]),

@@ -236,34 +236,26 @@ class Vocabulary:
 
 
 def _merges_from_ranks(ranks):
-    """Each token's merge: the two parts tiktoken's BPE leaves when it encodes the token's
-    bytes with only the lower ranks. Needs swift-bpe's layout: ids 0-255 are the 256 bytes
-    (any order is not enough: merge k must make id 256 + k)."""
-    by_id = {rank: token for token, rank in ranks.items()}
-    for byte in range(256):
-        if by_id.get(byte) != bytes([byte]):
-            raise ValueError("this vocabulary is not in swift-bpe's layout (ids 0-255 are not the bytes 0-255), "
-                             "so it has no merge list to save in the minbpe or Hugging Face formats")
-    merges = []
-    for rank in range(256, len(by_id)):
-        token = by_id.get(rank)
-        if token is None:
-            raise ValueError(f"id {rank} is missing: the ids of the mergeable tokens must be 0 to {len(by_id) - 1}")
-        parts = [bytes([b]) for b in token]
-        while len(parts) > 2:
-            best = None
-            for i in range(len(parts) - 1):
-                r = ranks.get(parts[i] + parts[i + 1])
-                if r is not None and r < rank and (best is None or r < best[0]):
-                    best = (r, i)
-            if best is None:
-                break
-            i = best[1]
-            parts[i:i + 2] = [parts[i] + parts[i + 1]]
-        if len(parts) != 2 or parts[0] not in ranks or parts[1] not in ranks:
-            raise ValueError(f"token {token!r} (id {rank}) is not the merge of two earlier tokens")
-        merges.append((ranks[parts[0]], ranks[parts[1]]))
-    return merges
+    """Each token's merge, recovered natively (``BaseVocabulary``): the two parts the
+    vocabulary's own encoder leaves when it encodes the token's bytes with the lower ranks.
+    Needs swift-bpe's layout: ids 0-255 are the 256 bytes, then one id per merge."""
+    ordered = sorted(ranks.items(), key=lambda item: item[1])
+    data = b"".join(token for token, _ in ordered)
+    ends = (c_int64 * max(1, len(ordered)))()
+    ids = (c_uint32 * max(1, len(ordered)))()
+    total = 0
+    for i, (token, rank) in enumerate(ordered):
+        total += len(token)
+        ends[i] = total
+        ids[i] = rank
+    pairs = c_void_p()
+    count = c_int64()
+    message = c_void_p()
+    status = lib.sbpe_merges_from_tokens(data, ends, ids, len(ordered), ctypes.byref(pairs), ctypes.byref(count),
+                                         ctypes.byref(message))
+    _native.check(status, message)
+    flat = _native.take_array(pairs.value, c_uint32, 2 * count.value)
+    return [(flat[2 * k], flat[2 * k + 1]) for k in range(count.value)]
 
 
 def _from_tokenizer_handle(handle, report=None, result=None, merges=None):

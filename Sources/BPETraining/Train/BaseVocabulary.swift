@@ -46,26 +46,42 @@ public struct BaseVocabulary: Sendable {
         do { file = try VocabularyFile.read(path: path, merges: nil) } catch {
             throw .invalidSetting(.extend, value: path, reason: error.description)
         }
-        var byID: [[UInt8]?] = Array(repeating: nil, count: file.tokens.count)
-        for token in file.tokens {
+        let partial: BaseVocabulary
+        do { partial = try BaseVocabulary(tokens: file.tokens) } catch {
+            throw .invalidSetting(.extend, value: path, reason: error.reason)
+        }
+        return (partial, file.pattern, file.specialTokens.sorted { $0.id < $1.id }.map(\.token))
+    }
+
+    /// Why tokens are not a vocabulary in SPEC §5's layout.
+    public struct LayoutError: Error, Sendable {
+        public var reason: String
+    }
+
+    /// The vocabulary of mergeable `tokens` (bytes, id) in SPEC §5's layout — ids 0 to n−1,
+    /// one each, 0–255 the bytes — with its merges recovered from the ranks: each token is
+    /// the pair the vocabulary's own encoder leaves when it encodes the token's bytes with
+    /// the lower ranks.
+    /// - Complexity: O(total token bytes · log).
+    public init(tokens: [(bytes: [UInt8], id: TokenID)]) throws(LayoutError) {
+        var byID: [[UInt8]?] = Array(repeating: nil, count: tokens.count)
+        for token in tokens {
             guard Int(token.id) < byID.count, byID[Int(token.id)] == nil else {
-                throw .invalidSetting(.extend, value: path, reason: "its ids are not 0 to \(file.tokens.count - 1), one each (swift-bpe's layout)")
+                throw LayoutError(reason: "its ids are not 0 to \(tokens.count - 1), one each (swift-bpe's layout)")
             }
             byID[Int(token.id)] = token.bytes
         }
-        for byte in 0..<256 where byID[byte] != [UInt8(byte)] {
-            throw .invalidSetting(.extend, value: path, reason: "id \(byte) is not the byte \(byte): it is not in swift-bpe's layout (bytes at ids 0-255, then merges)")
+        for byte in 0..<min(256, byID.count + 1) where byte >= byID.count || byID[byte] != [UInt8(byte)] {
+            throw LayoutError(reason: "id \(byte) is not the byte \(byte): it is not in swift-bpe's layout (bytes at ids 0-255, then merges)")
         }
-        var partial = try BaseVocabulary(merges: [])
-        for id in 256..<byID.count {
-            let bytes = byID[id]!
-            let parts = bytes.withUnsafeBufferPointer { partial.encode($0) }
-            guard parts.count == 2 else {
-                throw .invalidSetting(.extend, value: path, reason: "token \(id) is not the merge of two earlier tokens")
-            }
-            partial.append(Merge(parts[0], parts[1]))
+        self.merges = []
+        self.tokens = (0..<256).map { [UInt8($0)] }
+        self.mergedID = [:]
+        for id in 256..<max(256, byID.count) {
+            let parts = byID[id]!.withUnsafeBufferPointer { encode($0) }
+            guard parts.count == 2 else { throw LayoutError(reason: "token \(id) is not the merge of two earlier tokens") }
+            append(Merge(parts[0], parts[1]))
         }
-        return (partial, file.pattern, file.specialTokens.sorted { $0.id < $1.id }.map(\.token))
     }
 
     /// The pattern (if the file names one) and special tokens of the vocabulary at `path`,
