@@ -105,6 +105,11 @@ class Trainer:
             raise ValueError(f"invalid_utf8 must be 'error' or 'replace', not {invalid_utf8!r}")
         if threads is not None and threads < 1:
             raise ValueError(f"threads must be 1 or more, not {threads}")
+        # ctypes wraps integers silently (2**64 + 300 would pass as 300): check the range here.
+        for name, value, high in (("vocab_size", vocab_size, 2**62), ("min_frequency", min_frequency, 2**62),
+                                  ("max_token_length", max_token_length or 0, 2**62), ("threads", threads or 0, 2**31)):
+            if not 0 <= int(value) < high:
+                raise ValueError(f"{name} {value} is out of range (0 to {high - 1})")
         self.special_tokens = list(special_tokens)
         packed, count = _native.packed_strings(self.special_tokens)
         handle = c_void_p()

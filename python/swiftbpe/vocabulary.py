@@ -199,6 +199,8 @@ class Vocabulary:
 
     def _encode_batch(self, texts, threads, policy, allowed):
         texts = list(texts)
+        if threads is not None and not 1 <= threads < 2**31:
+            raise ValueError(f"threads must be 1 or more, not {threads}")
         if not texts:
             return []
         data, ends, count = _native.packed_texts(texts)
@@ -221,6 +223,10 @@ class Vocabulary:
     def decode_bytes(self, ids):
         """The bytes of ``ids`` (special tokens included)."""
         ids = list(ids)
+        # ctypes would silently wrap an id outside 32 bits (2**32 + 104 became 104).
+        for position, token_id in enumerate(ids):
+            if not 0 <= token_id < 2**32:
+                raise _native.EncodeError(f"id {token_id} at position {position} is not in the vocabulary")
         array = (c_uint32 * max(1, len(ids)))(*ids)
         data = c_void_p()
         length = c_int64()

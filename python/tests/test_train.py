@@ -120,6 +120,8 @@ def test_bad_inputs_raise_clear_exceptions(tmp_path):
         swiftbpe.train(iterator=["x"], vocab_size=10)
     with pytest.raises(TypeError, match="documents must be str"):
         swiftbpe.train(iterator=[b"bytes"], vocab_size=300)
+    with pytest.raises(ValueError, match="out of range"):
+        swiftbpe.train(iterator=["x"], vocab_size=2**64 + 300)
     with pytest.raises(ValueError, match="tie_break"):
         swiftbpe.train(iterator=["x"], vocab_size=300, tie_break="random")
 
@@ -154,6 +156,9 @@ def test_vocabulary_saves_loads_and_encodes_like_tiktoken(tmp_path, documents):
     assert vocabulary.encode_ordinary_batch(TEXTS) == [encoding.encode_ordinary(t) for t in TEXTS]
     ids = vocabulary.encode(text, allowed_special="all")
     assert vocabulary.decode(ids) == text
+    for bad in (2**32 + 104, -1, vocabulary.n_vocab):
+        with pytest.raises(swiftbpe.EncodeError, match=f"id {bad} at position 1"):
+            vocabulary.decode([104, bad])
     assert vocabulary.decode_bytes(ids) == text.encode()
 
 
