@@ -4,6 +4,8 @@ timing: GPT-4 pattern, documents split at <|endoftext|> (the separator is not co
 
   anchor_train.py rustbpe INPUT VOCAB_SIZE   # rustbpe 0.1.0: vocab_size counts no special token
   anchor_train.py hf INPUT VOCAB_SIZE        # Hugging Face tokenizers, byte-level BPE
+  anchor_train.py gigabpe INPUT VOCAB_SIZE   # gigabpe 0.1.0: GPT-2's ByteLevel split (its only
+                                             # byte-level one), HF's rules, the file line by line
   anchor_train.py swiftbpe-rustbpe INPUT VOCAB_SIZE   # swiftbpe.rustbpe.Tokenizer, as rustbpe
   anchor_train.py swiftbpe-iterator INPUT VOCAB_SIZE  # swiftbpe.train(iterator=documents)
   anchor_train.py swiftbpe-files INPUT VOCAB_SIZE     # swiftbpe.train(files=[INPUT])
@@ -13,6 +15,7 @@ merges), seconds. Run under /usr/bin/time -v for peak RSS.
 """
 import hashlib
 import mmap
+import os
 import sys
 import time
 
@@ -81,7 +84,17 @@ def train_hf(path, vocab_size):
     return len(tokenizer.get_vocab()) - 256 - 1, "-"
 
 
+def train_gigabpe(path, vocab_size):
+    import gigabpe
+    # HF's layout: 256 byte tokens + the special token + merges = vocab_size.
+    _, merges = gigabpe.train_bpe([path], vocab_size, special_tokens=[SEPARATOR], min_frequency=2,
+                                  pretokenizer="bytelevel", threads=os.cpu_count())
+    digest = hashlib.sha256(repr(merges).encode()).hexdigest()
+    return len(merges), digest[:16]
+
+
 TRAINERS = {
+    "gigabpe": train_gigabpe,
     "rustbpe": train_rustbpe,
     "hf": train_hf,
     "swiftbpe-rustbpe": train_swiftbpe_rustbpe,

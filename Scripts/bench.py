@@ -3,8 +3,10 @@
 run (machines here are shared and noisy: only ratios within one run mean anything).
 
   bench.py train --bpe BPE --corpus FILE [--vocab-size 50257] [--rounds 3] [--anchors rustbpe,hf]
+               [--pattern gpt4|gpt2] [--threads N]
       Alternates the trainers (A B C A B C ...); medians of wall time, peak RSS and CPU%
-      (/usr/bin/time -v); fails if they learned different numbers of merges.
+      (/usr/bin/time -v); fails if they learned different numbers of merges. With --pattern gpt2
+      the anchor is gigabpe (GPT-2's ByteLevel split is the only one it has).
   bench.py split --bpe BPE --corpus FILE [--rounds 3]
       `bpe split-throughput` with and without counting at 1 and 2 threads, on the preset's
       scanner and on PCRE2, alternating.
@@ -93,13 +95,25 @@ def ours(bpe, corpus, vocab_size, directory, extra=()):
 
 
 def anchor(name, corpus, vocab_size):
+    if name == "gigabpe":
+        # HF's BpeTrainer starts from the bytes the corpus holds, not all 256: the same number of
+        # merges needs a vocabulary smaller by the bytes that never occur.
+        vocab_size -= 256 - len(distinct_bytes(corpus))
     return [sys.executable, os.path.join(HERE, "anchor_train.py"), name, corpus, str(vocab_size)]
 
 
-def train(bpe, corpus, vocab_size, rounds, anchors, check_merge_counts=True):
+def distinct_bytes(path):
+    import mmap
+    import numpy
+    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return numpy.flatnonzero(numpy.bincount(numpy.frombuffer(data, dtype=numpy.uint8), minlength=256))
+
+
+def train(bpe, corpus, vocab_size, rounds, anchors, check_merge_counts=True, pattern="gpt4", threads=None):
     """Alternating rounds; returns (markdown, medians, last swift-bpe run)."""
     with tempfile.TemporaryDirectory() as directory:
-        commands = {"swift-bpe": ours(bpe, corpus, vocab_size, directory)}
+        extra = ["--pattern", pattern] + (["--threads", str(threads)] if threads else [])
+        commands = {"swift-bpe": ours(bpe, corpus, vocab_size, directory, extra)}
         for name in anchors:
             commands[name] = anchor(name, corpus, vocab_size)
         runs = {name: [] for name in commands}
@@ -125,7 +139,8 @@ def train(bpe, corpus, vocab_size, rounds, anchors, check_merge_counts=True):
     base = median["swift-bpe"]
     lines = [
         f"`{os.path.basename(corpus)}` ({os.path.getsize(corpus) / 1e6:.0f} MB), vocabulary {vocab_size}, "
-        f"GPT-4 pattern, `{SEPARATOR}` documents; {machine()}; median of {rounds} alternating round(s)",
+        f"{'GPT-2' if pattern == 'gpt2' else 'GPT-4'} pattern, `{SEPARATOR}` documents; {machine()}; "
+        f"median of {rounds} alternating round(s)",
         "",
         "| trainer | wall s | peak RSS GiB | CPU % | wall ÷ swift-bpe | RSS ÷ swift-bpe |",
         "|---|---|---|---|---|---|",
@@ -467,12 +482,15 @@ def main():
     parser.add_argument("--vocab-size", type=int, default=50257)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--anchors", default="rustbpe,hf")
+    parser.add_argument("--pattern", default="gpt4", choices=["gpt4", "gpt2"])
+    parser.add_argument("--threads", type=int)
     parser.add_argument("--markdown")
     args = parser.parse_args()
     bpe = os.path.abspath(args.bpe)
     anchors = [a for a in args.anchors.split(",") if a]
     if args.mode == "train":
-        text = train(bpe, args.corpus, args.vocab_size, args.rounds, anchors)[0]
+        text = train(bpe, args.corpus, args.vocab_size, args.rounds, anchors,
+                     pattern=args.pattern, threads=args.threads)[0]
     elif args.mode == "split":
         text = split(bpe, args.corpus, args.rounds)[0]
     elif args.mode == "ray":

@@ -1,12 +1,15 @@
 /// One worker's share of a merge (`MergeTrainer.applyMerge`): the words it rewrote changed
 /// pair counts, recorded here instead of in the shared tables, so that several workers can
-/// rewrite at once. Kept between merges so its buffers are reused.
+/// rewrite at once. Kept between merges so its memory is reused.
 ///
 /// `@unchecked Sendable`: each worker writes only its own scratch; the merge loop reads them
 /// all after the workers are done.
 final class MergeScratch: @unchecked Sendable {
     /// The worker's records; a struct so the hot loop's accesses are checked at compile time.
+    /// It owns its tables' memory (see `ScratchColumn`): a worker moves it out and back.
     var state = State()
+
+    deinit { state.deallocate() }
 
     struct State {
     /// A pair holding the new token, as seen by this worker.
@@ -18,27 +21,61 @@ final class MergeScratch: @unchecked Sendable {
         var words: [UInt32] = []
     }
 
+    // What `finish` hands to the merge loop.
     /// Changes to live pairs that existed before the merge, by pair id.
-    var existingIDs: [Int32] = []
-    var existingDeltas: [Int64] = []
+    private(set) var existingIDs: [Int32] = []
+    private(set) var existingDeltas: [Int64] = []
     /// Change to the merged pair's own count.
     var mergedDelta: Int64 = 0
-    var newPairs: [NewPair] = []
-    /// Index into `newPairs` of (x, new) and (new, x) by x; -1 when not seen in this merge.
-    private var endingInNew: [Int32] = []
-    private var startingWithNew: [Int32] = []
-    private var touchedEnding: [UInt32] = []
-    private var touchedStarting: [UInt32] = []
+    /// The pairs with the new token, in the order this worker first saw them.
+    private(set) var newPairs: [NewPair] = []
 
-    /// Makes room for token ids below `vocabularySize` and forgets the previous merge.
+    // Tables indexed by token id, sized to the vocabulary. Invariant between merges: every
+    // entry holds its empty value (-1 or 0) and every touched list is empty, so a merge
+    // costs time for what it touches only.
+    /// Index of (x, new) and (new, x) among the pairs seen, by x; -1 when not seen.
+    private var endingInNew = ScratchColumn<Int32>()
+    private var startingWithNew = ScratchColumn<Int32>()
+    /// The weight lost by the pairs (x, left) and (right, x) that vanish, summed by x, so a
+    /// pair is looked up once per merge rather than once per occurrence (a cache miss each
+    /// in a map of millions of pairs); 0 exactly where x was not touched (every change is
+    /// a negative weight, so a sum is never 0 once touched).
+    private var vanishingBefore = ScratchColumn<Int64>()
+    private var vanishingAfter = ScratchColumn<Int64>()
+    private var touchedEnding = ScratchColumn<UInt32>()
+    private var touchedStarting = ScratchColumn<UInt32>()
+    private var touchedBefore = ScratchColumn<UInt32>()
+    private var touchedAfter = ScratchColumn<UInt32>()
+
+    // The pairs with the new token seen in this merge, by index (at most two per token).
+    private var seenLeft = ScratchColumn<UInt32>()
+    private var seenRight = ScratchColumn<UInt32>()
+    private var seenCount = ScratchColumn<Int64>()
+    /// The last word listed for each seen pair, and how many words it lists.
+    private var seenLastWord = ScratchColumn<UInt32>()
+    private var seenWords = ScratchColumn<Int32>()
+    private var seenTotal = 0
+    /// (seen index << 32 | word) for each word listed, in the order rewritten (ascending).
+    private var listings = ScratchColumn<UInt64>()
+
+    /// Makes room for token ids below `vocabularySize` and forgets the previous merge's
+    /// results.
+    /// - Complexity: O(1) amortized (the tables double when the vocabulary outgrows them).
     mutating func reset(vocabularySize: Int) {
-        for token in touchedEnding { endingInNew[Int(token)] = -1 }
-        for token in touchedStarting { startingWithNew[Int(token)] = -1 }
-        touchedEnding.removeAll(keepingCapacity: true)
-        touchedStarting.removeAll(keepingCapacity: true)
-        while endingInNew.count < vocabularySize {
-            endingInNew.append(-1)
-            startingWithNew.append(-1)
+        if endingInNew.capacity < vocabularySize {
+            let tokens = Swift.max(vocabularySize, endingInNew.capacity * 2, 1024)
+            endingInNew.grow(to: tokens, filling: -1)
+            startingWithNew.grow(to: tokens, filling: -1)
+            vanishingBefore.grow(to: tokens, filling: 0)
+            vanishingAfter.grow(to: tokens, filling: 0)
+            for column in [\State.touchedEnding, \.touchedStarting, \.touchedBefore, \.touchedAfter] {
+                self[keyPath: column].grow(to: tokens, filling: 0)
+            }
+            seenLeft.grow(to: 2 * tokens, filling: 0)
+            seenRight.grow(to: 2 * tokens, filling: 0)
+            seenCount.grow(to: 2 * tokens, filling: 0)
+            seenLastWord.grow(to: 2 * tokens, filling: 0)
+            seenWords.grow(to: 2 * tokens, filling: 0)
         }
         existingIDs.removeAll(keepingCapacity: true)
         existingDeltas.removeAll(keepingCapacity: true)
@@ -46,35 +83,111 @@ final class MergeScratch: @unchecked Sendable {
         newPairs.removeAll(keepingCapacity: true)
     }
 
-    /// Records `delta` for live pair `id`; a pair that is not live (`id` < 0) is not tracked.
+    /// Records that the pair (`token`, left) lost `delta` (< 0) in a rewritten word.
     @inline(__always)
-    mutating func addToExisting(_ id: Int32, _ delta: Int64) {
-        guard id >= 0 else { return }
-        existingIDs.append(id)
-        existingDeltas.append(delta)
+    mutating func addToVanishingBefore(_ token: UInt32, _ delta: Int64) {
+        if vanishingBefore[Int(token)] == 0 { touchedBefore.append(token) }
+        vanishingBefore[Int(token)] += delta
+    }
+
+    /// Records that the pair (right, `token`) lost `delta` (< 0) in a rewritten word.
+    @inline(__always)
+    mutating func addToVanishingAfter(_ token: UInt32, _ delta: Int64) {
+        if vanishingAfter[Int(token)] == 0 { touchedAfter.append(token) }
+        vanishingAfter[Int(token)] += delta
     }
 
     /// Adds `delta` to the new pair (left, right), one of which is `newToken`, listing `word`.
     @inline(__always)
     mutating func addToNew(_ left: UInt32, _ right: UInt32, _ delta: Int64, newToken: UInt32, listing word: UInt32?) {
-        let index: Int
-        if left == newToken {
-            if startingWithNew[Int(right)] < 0 {
-                startingWithNew[Int(right)] = Int32(newPairs.count)
-                touchedStarting.append(right)
-                newPairs.append(NewPair(left: left, right: right))
-            }
-            index = Int(startingWithNew[Int(right)])
-        } else {
-            if endingInNew[Int(left)] < 0 {
-                endingInNew[Int(left)] = Int32(newPairs.count)
-                touchedEnding.append(left)
-                newPairs.append(NewPair(left: left, right: right))
-            }
-            index = Int(endingInNew[Int(left)])
+        let other = left == newToken ? right : left
+        let table = left == newToken ? startingWithNew : endingInNew
+        var index = Int(table[Int(other)])
+        if index < 0 {
+            index = seenTotal
+            seenTotal += 1
+            table[Int(other)] = Int32(index)
+            if left == newToken { touchedStarting.append(other) } else { touchedEnding.append(other) }
+            seenLeft[index] = left
+            seenRight[index] = right
+            seenCount[index] = 0
+            seenLastWord[index] = UInt32.max
+            seenWords[index] = 0
         }
-        newPairs[index].count += delta
-        if let word, newPairs[index].words.last != word { newPairs[index].words.append(word) }
+        seenCount[index] += delta
+        if let word, seenLastWord[index] != word {
+            seenLastWord[index] = word
+            seenWords[index] += 1
+            listings.append(UInt64(index) << 32 | UInt64(word))
+        }
+    }
+
+    /// Ends this worker's share of the merge of (left, right): turns the summed losses into
+    /// `existingIDs`/`existingDeltas` (one lookup per distinct pair, prefetched a few ahead;
+    /// pairs that are not live are not tracked) and the pairs seen into `newPairs` with
+    /// their word lists, then empties the tables for the next merge.
+    /// - Complexity: O(distinct pairs touched + words listed).
+    mutating func finish(left: UInt32, right: UInt32, pairIDs: PairMap) {
+        resolve(touchedBefore, vanishingBefore, pairIDs: pairIDs) { MergeTrainer.key($0, left) }
+        resolve(touchedAfter, vanishingAfter, pairIDs: pairIDs) { MergeTrainer.key(right, $0) }
+        touchedBefore.count = 0
+        touchedAfter.count = 0
+        // Each pair's words, in listing order (ascending), cut from one flat array.
+        var offsets = [Int](repeating: 0, count: seenTotal + 1)
+        for index in 0..<seenTotal { offsets[index + 1] = offsets[index] + Int(seenWords[index]) }
+        var cursor = offsets
+        let flat = [UInt32](unsafeUninitializedCapacity: listings.count) { buffer, initialized in
+            for listing in listings.usedElements {
+                let index = Int(listing >> 32)
+                buffer[cursor[index]] = UInt32(truncatingIfNeeded: listing)
+                cursor[index] += 1
+            }
+            initialized = listings.count
+        }
+        newPairs.reserveCapacity(seenTotal)
+        for index in 0..<seenTotal {
+            newPairs.append(NewPair(
+                left: seenLeft[index], right: seenRight[index], count: seenCount[index],
+                words: Array(flat[offsets[index]..<offsets[index + 1]])))
+        }
+        for token in touchedEnding.usedElements { endingInNew[Int(token)] = -1 }
+        for token in touchedStarting.usedElements { startingWithNew[Int(token)] = -1 }
+        touchedEnding.count = 0
+        touchedStarting.count = 0
+        seenTotal = 0
+        listings.count = 0
+    }
+
+    /// Looks up the pair `key(x)` of each touched x and records its summed loss if it is
+    /// live; leaves the sums at 0.
+    private mutating func resolve(
+        _ touched: ScratchColumn<UInt32>, _ sums: ScratchColumn<Int64>, pairIDs: PairMap,
+        key: (UInt32) -> UInt64
+    ) {
+        let tokens = touched.usedElements
+        let distance = MergeTrainer.prefetchDistance
+        for (position, token) in tokens.enumerated() {
+            if position + distance < tokens.count { pairIDs.prefetch(key(tokens[position + distance])) }
+            let id = pairIDs.liveID(for: key(token))
+            if id >= 0 {
+                existingIDs.append(id)
+                existingDeltas.append(sums[Int(token)])
+            }
+            sums[Int(token)] = 0
+        }
+    }
+
+    /// Frees the tables' memory; called once, by the owning scratch.
+    func deallocate() {
+        endingInNew.deallocate()
+        startingWithNew.deallocate()
+        vanishingBefore.deallocate()
+        vanishingAfter.deallocate()
+        for column in [touchedEnding, touchedStarting, touchedBefore, touchedAfter] { column.deallocate() }
+        for column in [seenLeft, seenRight, seenLastWord] { column.deallocate() }
+        seenCount.deallocate()
+        seenWords.deallocate()
+        listings.deallocate()
     }
 }
 }

@@ -85,8 +85,9 @@ extension MergeTrainer {
                 }
                 rewrite(
                     word: Int(listed[index]), in: records, left: left, right: right,
-                    newToken: newToken, pairIDs: pairIDs, scratch: &state)
+                    newToken: newToken, scratch: &state)
             }
+            state.finish(left: left, right: right, pairIDs: pairIDs)
         }
         if workers == 1 {
             work(0)
@@ -107,7 +108,7 @@ extension MergeTrainer {
     @inline(__always)
     static func rewrite(
         word: Int, in records: UnsafeMutablePointer<UInt32>, left: UInt32, right: UInt32,
-        newToken: UInt32, pairIDs: PairMap, scratch: inout MergeScratch.State
+        newToken: UInt32, scratch: inout MergeScratch.State
     ) {
         let start = word + headerSize
         let length = Int(records[word + 2])
@@ -124,14 +125,14 @@ extension MergeTrainer {
                         // (newToken, left) appeared at the previous replacement in this word.
                         scratch.addToNew(newToken, left, -weight, newToken: newToken, listing: nil)
                     } else {
-                        scratch.addToExisting(pairIDs.liveID(for: key(previous, left)), -weight)
+                        scratch.addToVanishingBefore(previous, -weight)
                     }
                     scratch.addToNew(previous, newToken, weight, newToken: newToken, listing: wordID)
                 }
                 scratch.mergedDelta -= weight
                 if read + 2 < length {
                     let next = records[start + read + 2]
-                    scratch.addToExisting(pairIDs.liveID(for: key(right, next)), -weight)
+                    scratch.addToVanishingAfter(next, -weight)
                     scratch.addToNew(newToken, next, weight, newToken: newToken, listing: wordID)
                 }
                 records[start + written] = newToken

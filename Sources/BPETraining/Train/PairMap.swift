@@ -1,4 +1,5 @@
 @_spi(Plumbing) import BPECore
+import CPrefetch
 
 /// A hash map from a pair of token ids (packed in a `UInt64`) to a dense id, open addressing
 /// with linear probing and Fibonacci hashing; entries are never removed.
@@ -60,6 +61,12 @@ struct PairMap {
             if slot.key == Self.emptyKey { return -1 }
             index = (index + 1) & mask
         }
+    }
+
+    /// Asks the cache for the slot where a lookup of `key` starts.
+    @inline(__always)
+    func prefetch(_ key: UInt64) {
+        slots.withUnsafeBufferPointer { bpe_prefetch($0.baseAddress! + home(of: key)) }
     }
 
     private mutating func grow() {
