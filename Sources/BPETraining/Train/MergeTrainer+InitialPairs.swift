@@ -21,15 +21,7 @@ extension MergeTrainer {
     /// their word lists joined in run order, exactly as one serial count would leave them.
     /// - Complexity: O(total tokens / runs) + O(distinct pairs per run).
     func countPairsInRuns(_ runs: Int) -> [CountedPair] {
-        var bounds = [0]
-        let target = max(1, words.count / runs)
-        var record = 0
-        while record < words.count {
-            if record >= target * bounds.count && bounds.count < runs { bounds.append(record) }
-            record += Self.headerSize + Int(words[record + 2])
-        }
-        bounds.append(words.count)
-        let starts = bounds
+        let starts = runStarts(runs)
         let results = (0..<(starts.count - 1)).map { _ in RunPairs() }
         words.withUnsafeBufferPointer { buffer in
             nonisolated(unsafe) let records = buffer.baseAddress!
@@ -60,6 +52,21 @@ extension MergeTrainer {
             run.words = []
         }
         return combined
+    }
+
+    /// Where each of (up to) `runs` contiguous runs of records of about equal size starts,
+    /// then the end of the records.
+    /// - Complexity: O(distinct words).
+    private func runStarts(_ runs: Int) -> [Int] {
+        var bounds = [0]
+        let target = max(1, words.count / runs)
+        var record = 0
+        while record < words.count {
+            if record >= target * bounds.count && bounds.count < runs { bounds.append(record) }
+            record += Self.headerSize + Int(words[record + 2])
+        }
+        bounds.append(words.count)
+        return bounds
     }
 
     /// The serial pair count of the words whose records lie in `start..<end`.
@@ -99,5 +106,132 @@ extension MergeTrainer {
         run.keys = keys
         run.counts = counts
         run.words = lists
+    }
+}
+
+extension MergeTrainer {
+    /// One run's byte-pair tables, indexed by `left << 8 | right`.
+    final class BytePairRun: @unchecked Sendable {
+        /// The pair's weight in the run, and how many of the run's words hold it.
+        var weights = [Int64](repeating: 0, count: 1 << 16)
+        var holders = [Int32](repeating: 0, count: 1 << 16)
+        /// Where the run's next listed word for the pair goes in the flat list (pass 2).
+        var cursors: [Int] = []
+    }
+
+    /// `countPairsInRuns` for records that hold bytes only (no base vocabulary), with the
+    /// same result in pair-index order. A pair is indexed directly by `left << 8 | right`
+    /// (no hashing), and each pair's words go into storage of their exact number: a first
+    /// pass counts, a second lists the words into one flat array, each run into its own
+    /// slice of each pair's range (so the lists stay ascending), then each pair's list is
+    /// copied out. The runs are counted in parallel in both passes.
+    /// - Complexity: O(total tokens / runs) + O(65,536 · runs) + O(words listed).
+    func countBytePairsInRuns(_ runs: Int) -> [CountedPair] {
+        let starts = runStarts(runs)
+        let results = (0..<(starts.count - 1)).map { _ in BytePairRun() }
+        func eachRun(_ body: @Sendable (UnsafePointer<UInt32>, Int, Int, BytePairRun) -> Void) {
+            words.withUnsafeBufferPointer { buffer in
+                nonisolated(unsafe) let records = buffer.baseAddress!
+                if results.count == 1 {
+                    body(records, starts[0], starts[1], results[0])
+                } else {
+                    DispatchQueue.concurrentPerform(iterations: results.count) { run in
+                        body(records, starts[run], starts[run + 1], results[run])
+                    }
+                }
+            }
+        }
+        eachRun { records, start, end, run in
+            Self.countBytePairs(records: records, from: start, to: end, into: run)
+        }
+        // Pair-major, run-minor: pair p's words are flat[offset[p] ..< offset[p + 1]], run 0's first.
+        var offsets = [Int](repeating: 0, count: (1 << 16) + 1)
+        var totals = [Int64](repeating: 0, count: 1 << 16)
+        for pair in 0..<(1 << 16) {
+            var next = offsets[pair]
+            for run in results {
+                totals[pair] += run.weights[pair]
+                next += Int(run.holders[pair])
+            }
+            offsets[pair + 1] = next
+        }
+        var cursor = offsets
+        for run in results {
+            run.cursors = cursor
+            for pair in 0..<(1 << 16) { cursor[pair] += Int(run.holders[pair]) }
+        }
+        let flat = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: max(1, offsets[1 << 16]))
+        defer { flat.deallocate() }
+        nonisolated(unsafe) let list = flat.baseAddress!
+        eachRun { records, start, end, run in
+            Self.listBytePairWords(records: records, from: start, to: end, into: run, list: list)
+        }
+        var counted: [CountedPair] = []
+        for pair in 0..<(1 << 16) where offsets[pair + 1] > offsets[pair] {
+            counted.append(CountedPair(
+                left: UInt32(pair >> 8), right: UInt32(pair & 0xFF), count: totals[pair],
+                words: Array(UnsafeBufferPointer(rebasing: flat[offsets[pair]..<offsets[pair + 1]]))))
+        }
+        return counted
+    }
+
+    /// Pass 1 of `countBytePairsInRuns` over the records in `start..<end`.
+    private static func countBytePairs(records: UnsafePointer<UInt32>, from start: Int, to end: Int, into run: BytePairRun) {
+        var lastHolder = [UInt32](repeating: UInt32.max, count: 1 << 16)
+        run.weights.withUnsafeMutableBufferPointer { weights in
+            run.holders.withUnsafeMutableBufferPointer { holders in
+                lastHolder.withUnsafeMutableBufferPointer { last in
+                    var record = start
+                    while record < end {
+                        let weight = Int64(records[record]) | Int64(records[record + 1]) << 32
+                        let first = record + headerSize
+                        let length = Int(records[record + 2])
+                        var previous = records[first]
+                        for position in (first + 1)..<(first + length) {
+                            let token = records[position]
+                            let pair = Int(previous << 8 | token)
+                            weights[pair] += weight
+                            if last[pair] != UInt32(truncatingIfNeeded: record) {
+                                last[pair] = UInt32(truncatingIfNeeded: record)
+                                holders[pair] += 1
+                            }
+                            previous = token
+                        }
+                        record = first + length
+                    }
+                }
+            }
+        }
+    }
+
+    /// Pass 2 of `countBytePairsInRuns`: lists each word of `start..<end` once under each
+    /// pair it holds, at the run's cursors into `list`.
+    private static func listBytePairWords(
+        records: UnsafePointer<UInt32>, from start: Int, to end: Int, into run: BytePairRun,
+        list: UnsafeMutablePointer<UInt32>
+    ) {
+        var lastHolder = [UInt32](repeating: UInt32.max, count: 1 << 16)
+        run.cursors.withUnsafeMutableBufferPointer { cursors in
+            lastHolder.withUnsafeMutableBufferPointer { last in
+                var record = start
+                while record < end {
+                    let word = UInt32(truncatingIfNeeded: record)
+                    let first = record + headerSize
+                    let length = Int(records[record + 2])
+                    var previous = records[first]
+                    for position in (first + 1)..<(first + length) {
+                        let token = records[position]
+                        let pair = Int(previous << 8 | token)
+                        if last[pair] != word {
+                            last[pair] = word
+                            list[cursors[pair]] = word
+                            cursors[pair] += 1
+                        }
+                        previous = token
+                    }
+                    record = first + length
+                }
+            }
+        }
     }
 }

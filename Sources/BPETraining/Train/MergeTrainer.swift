@@ -136,7 +136,8 @@ struct MergeTrainer {
     /// - Complexity: O(total tokens / workers) + O(distinct pairs).
     mutating func countInitialPairs() {
         let runs = words.count >= parallelMinimumWords * 64 ? scratches.count : 1
-        let counted = countPairsInRuns(runs)
+        // Without a base vocabulary every token is still a byte: pairs index a dense table.
+        let counted = vocabulary.count == 256 ? countBytePairsInRuns(runs) : countPairsInRuns(runs)
         var entries: [PairEntry] = []
         for pair in counted where isLive(pair.left, pair.right, count: pair.count) {
             entries.append(register(pair.left, pair.right, count: pair.count, words: pair.words))
