@@ -25,6 +25,18 @@ package enum LargeAllocation {
         return buffer
     }
 
+    /// Marks the whole 2 MiB pages inside `bytes` bytes at `start` for transparent huge pages.
+    /// For memory the allocator gave (a Swift array's storage) that is not yet written: pages
+    /// touched afterwards come in as huge pages, so random reads across it miss the TLB far
+    /// less. Memory already written is left as it is; smaller ranges are ignored.
+    package static func adviseHugePages(_ start: UnsafeMutableRawPointer, bytes: Int) {
+        guard bytes >= threshold else { return }
+        let address = Int(bitPattern: start)
+        let first = (address + threshold - 1) & ~(threshold - 1)
+        let end = (address + bytes) & ~(threshold - 1)
+        if end > first { _ = madvise(UnsafeMutableRawPointer(bitPattern: first), end - first, MADV_HUGEPAGE) }
+    }
+
     /// Releases memory from `allocateZeroed`.
     package static func deallocate<T>(_ buffer: UnsafeMutableBufferPointer<T>) {
         let bytes = buffer.count * MemoryLayout<T>.stride

@@ -81,6 +81,8 @@ struct MergeTrainer {
         var starts: [UInt32] = []
         #endif
         words = [UInt32](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+            // The merge loop reads records at random: huge pages spare it most TLB misses.
+            LargeAllocation.adviseHugePages(UnsafeMutableRawPointer(buffer.baseAddress!), bytes: capacity * 4)
             var cursor = 0
             wordCounts.forEach { word, count in
                 guard count > 0, word.count >= 2 else { return }

@@ -21,8 +21,18 @@ struct PairMap {
     init(minimumCapacity: Int = 1 << 16) {
         var capacity = 1 << 4
         while capacity * 3 < minimumCapacity * 4 { capacity <<= 1 }
-        slots = [Slot](repeating: Slot(key: Self.emptyKey, id: -1), count: capacity)
+        slots = Self.emptySlots(capacity)
         shift = UInt64(64 - capacity.trailingZeroBitCount)
+    }
+
+    /// `capacity` empty slots, on huge pages when large (lookups land at random).
+    private static func emptySlots(_ capacity: Int) -> [Slot] {
+        [Slot](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+            LargeAllocation.adviseHugePages(
+                UnsafeMutableRawPointer(buffer.baseAddress!), bytes: capacity * MemoryLayout<Slot>.stride)
+            buffer.initialize(repeating: Slot(key: Self.emptyKey, id: -1))
+            initialized = capacity
+        }
     }
 
     @inline(__always)
@@ -72,7 +82,7 @@ struct PairMap {
     private mutating func grow() {
         let old = slots
         let capacity = old.count * 2
-        slots = [Slot](repeating: Slot(key: Self.emptyKey, id: -1), count: capacity)
+        slots = Self.emptySlots(capacity)
         shift = UInt64(64 - capacity.trailingZeroBitCount)
         let mask = capacity - 1
         for slot in old where slot.key != Self.emptyKey {
