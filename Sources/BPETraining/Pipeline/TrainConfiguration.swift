@@ -46,7 +46,7 @@ public struct TrainConfiguration: Sendable {
     public var inputFormat: InputFormat = .text
     /// A merge that rewrites at least this many words is shared among the threads. Tuning
     /// only (tests lower it to exercise the parallel path); never changes the result.
-    package var parallelMergeMinimumWords = 4096
+    package var parallelMergeMinimumWords = MergeTrainer.defaultParallelMinimumWords
     /// How far past its end a work unit's split may read, at least, before what is left is
     /// finished serially (`WorkPlan.minimumLookahead`). Tuning only (tests lower it to
     /// exercise `SegmentRepair`); never changes the result.

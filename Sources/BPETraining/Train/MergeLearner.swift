@@ -23,7 +23,8 @@ public final class MergeLearner {
         base: BaseVocabulary? = nil, threads: Int = 1
     ) {
         self.init(wordCounts: wordCounts.table, minFrequency: minFrequency, maxTokenLength: maxTokenLength,
-                  tieBreak: tieBreak, base: base, threads: threads, parallelMinimumWords: 4096)
+                  tieBreak: tieBreak, base: base, threads: threads,
+                  parallelMinimumWords: MergeTrainer.defaultParallelMinimumWords)
     }
 
     package init(

@@ -136,7 +136,9 @@ final class MergeScratch: @unchecked Sendable {
         var offsets = [Int](repeating: 0, count: seenTotal + 1)
         for index in 0..<seenTotal { offsets[index + 1] = offsets[index] + Int(seenWords[index]) }
         var cursor = offsets
-        let flat = [UInt32](unsafeUninitializedCapacity: listings.count) { buffer, initialized in
+        // Never asked for 0 elements: that writes the count of the shared empty-array
+        // storage, from every worker at once (ThreadSanitizer reports it).
+        let flat = listings.count == 0 ? [] : [UInt32](unsafeUninitializedCapacity: listings.count) { buffer, initialized in
             for listing in listings.usedElements {
                 let index = Int(listing >> 32)
                 buffer[cursor[index]] = UInt32(truncatingIfNeeded: listing)

@@ -1,5 +1,4 @@
 import CPrefetch
-import Dispatch
 
 extension MergeTrainer {
     /// Applies the merge (left, right) → `newToken` to the words `listed` (ascending), shared
@@ -17,7 +16,7 @@ extension MergeTrainer {
         words.withUnsafeMutableBufferPointer { buffer in
             Self.rewriteChunks(
                 listed: listed, records: buffer.baseAddress!, left: left, right: right,
-                newToken: newToken, pairIDs: pairIDs, scratches: active)
+                newToken: newToken, pairIDs: pairIDs, scratches: active, workers: self.workers)
         }
         // The workers' copies of `pairIDs` are gone: registering below does not copy the map.
         for scratch in active {
@@ -33,28 +32,45 @@ extension MergeTrainer {
                 }
             }
         }
-        for pair in Self.combinedNewPairs(active) where isLive(pair.left, pair.right, count: pair.count) {
+        for pair in combinedNewPairs(active, newToken: newToken) where isLive(pair.left, pair.right, count: pair.count) {
             heap.insert(register(pair.left, pair.right, count: pair.count, words: pair.words))
         }
     }
 
-    /// The pairs with the new token that the scratches saw, each once: counts added, word
-    /// lists joined in scratch order.
-    private static func combinedNewPairs(_ scratches: ArraySlice<MergeScratch>) -> [MergeScratch.State.NewPair] {
+    /// The pairs with `newToken` that the scratches saw, each once: counts added, word lists
+    /// joined in scratch order (so they stay ascending), in the order first seen. Pairs are
+    /// found by their other token in two token-indexed tables, reset before returning.
+    /// - Complexity: O(pairs seen + words listed).
+    private mutating func combinedNewPairs(
+        _ scratches: ArraySlice<MergeScratch>, newToken: UInt32
+    ) -> [MergeScratch.State.NewPair] {
         if scratches.count == 1 { return scratches[scratches.startIndex].state.newPairs }
+        if combinedEnding.count < vocabulary.count {
+            let missing = max(vocabulary.count, 2 * combinedEnding.count) - combinedEnding.count
+            combinedEnding.append(contentsOf: repeatElement(-1, count: missing))
+            combinedStarting.append(contentsOf: repeatElement(-1, count: missing))
+        }
         var combined: [MergeScratch.State.NewPair] = []
-        var index: [UInt64: Int] = [:]
         for scratch in scratches {
             for pair in scratch.state.newPairs {
-                let key = MergeTrainer.key(pair.left, pair.right)
-                if let existing = index[key] {
-                    combined[existing].count += pair.count
-                    combined[existing].words.append(contentsOf: pair.words)
+                let startsWithNew = pair.left == newToken
+                let other = Int(startsWithNew ? pair.right : pair.left)
+                let existing = startsWithNew ? combinedStarting[other] : combinedEnding[other]
+                if existing >= 0 {
+                    combined[Int(existing)].count += pair.count
+                    combined[Int(existing)].words.append(contentsOf: pair.words)
                 } else {
-                    index[key] = combined.count
+                    if startsWithNew {
+                        combinedStarting[other] = Int32(combined.count)
+                    } else {
+                        combinedEnding[other] = Int32(combined.count)
+                    }
                     combined.append(pair)
                 }
             }
+        }
+        for pair in combined {
+            if pair.left == newToken { combinedStarting[Int(pair.right)] = -1 } else { combinedEnding[Int(pair.left)] = -1 }
         }
         return combined
     }
@@ -62,7 +78,7 @@ extension MergeTrainer {
     /// Each scratch rewrites its contiguous chunk of `listed`, in parallel when there are several.
     private static func rewriteChunks(
         listed: [UInt32], records: UnsafeMutablePointer<UInt32>, left: UInt32, right: UInt32,
-        newToken: UInt32, pairIDs: PairMap, scratches: ArraySlice<MergeScratch>
+        newToken: UInt32, pairIDs: PairMap, scratches: ArraySlice<MergeScratch>, workers pool: MergeWorkers
     ) {
         // Workers write disjoint words and read the rest.
         nonisolated(unsafe) let records = records
@@ -89,11 +105,7 @@ extension MergeTrainer {
             }
             state.finish(left: left, right: right, pairIDs: pairIDs)
         }
-        if workers == 1 {
-            work(0)
-        } else {
-            DispatchQueue.concurrentPerform(iterations: workers, execute: work)
-        }
+        pool.run(shares: workers, work)
     }
 
     /// Replaces, left to right and without overlap, each (left, right) in one word by

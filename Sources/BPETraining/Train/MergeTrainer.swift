@@ -51,14 +51,24 @@ struct MergeTrainer {
     let maxTokenLength: Int
     /// A merge listing at least this many words is applied by all workers together.
     let parallelMinimumWords: Int
+    /// Handing a merge to the helpers costs about a microsecond (`MergeWorkers`); below a
+    /// few hundred words sharing neither helps nor hurts measurably (mixed-100m, mixed-1g).
+    static let defaultParallelMinimumWords = 256
     /// One per worker (at least one): where rewrites record their count changes.
     let scratches: [MergeScratch]
+    /// The threads that share a merge's rewrite.
+    let workers: MergeWorkers
+    /// Where each pair (x, new) and (new, x) is in a merge's combined new pairs, by x; -1
+    /// outside `combinedNewPairs`.
+    var combinedEnding: [Int32] = []
+    var combinedStarting: [Int32] = []
 
     /// Copies every word of two or more bytes with a positive count; shorter words hold no pair.
     /// - Complexity: O(total bytes of the distinct words).
     init(
         wordCounts: WordCountTable, minFrequency: Int, maxTokenLength: Int?,
-        tieBreak: TieBreak = .greatestBytes, base: BaseVocabulary? = nil, threads: Int = 1, parallelMinimumWords: Int = 4096
+        tieBreak: TieBreak = .greatestBytes, base: BaseVocabulary? = nil, threads: Int = 1,
+        parallelMinimumWords: Int = defaultParallelMinimumWords
     ) {
         vocabulary = TokenVocabulary(tieBreak: tieBreak)
         if let base {
@@ -70,6 +80,7 @@ struct MergeTrainer {
         self.maxTokenLength = maxTokenLength ?? Int.max
         self.parallelMinimumWords = max(1, parallelMinimumWords)
         scratches = (0..<max(1, threads)).map { _ in MergeScratch() }
+        workers = MergeWorkers(threads: scratches.count)
         // Two passes: the records' total size (an upper bound when a base encodes the words
         // shorter), then the records written straight into storage of that size.
         var capacity = 0

@@ -7,4 +7,14 @@ static inline void bpe_prefetch(const void *address) {
     __builtin_prefetch(address, 0, 3);
 }
 
+/// Tells the CPU this thread is spinning on a value another thread will change (x86 `pause`,
+/// ARM `yield`): it saves power and lets a sibling hyperthread run. Swift has no intrinsic.
+static inline void bpe_spin_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 #endif
