@@ -218,6 +218,29 @@ package final class WordCountTable: @unchecked Sendable {
         }
     }
 
+    /// The number of slots, for `forEach(inSlots:)`.
+    package var slotCapacity: Int { slots.count }
+
+    /// `forEach` over the slots in `range` only: ranges that tile `0 ..< slotCapacity` visit
+    /// every word once, in the order `forEach` does. Several threads may call it at once on
+    /// disjoint ranges (it only reads) after one call of `flush()`.
+    /// - Complexity: O(range.count).
+    package func forEach(inSlots range: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>, Int64) -> Void) {
+        precondition(pendingCount == 0, "flush() before reading slot ranges")
+        for index in range {
+            let slot = slots[index]
+            guard slot.length > 0 && slot.count != 0 else { continue }
+            if slot.length <= Self.inlineCapacity {
+                var key = (slot.first.littleEndian, slot.second.littleEndian)
+                withUnsafeBytes(of: &key) { raw in
+                    body(UnsafeBufferPointer(rebasing: raw.bindMemory(to: UInt8.self)[0..<slot.length]), slot.count)
+                }
+            } else {
+                body(UnsafeBufferPointer(start: arena + Int(slot.second), count: slot.length), slot.count)
+            }
+        }
+    }
+
     /// The count of `word` (0 if absent). For tests and reports.
     /// - Complexity: O(capacity): it scans the table.
     package func count(of word: [UInt8]) -> Int64 {

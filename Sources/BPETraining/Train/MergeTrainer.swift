@@ -1,5 +1,6 @@
 @_spi(Plumbing) import BPECore
 import CPrefetch
+import Dispatch
 import HeapModule
 
 /// Learns merges from word counts with incremental pair counts and a priority heap.
@@ -81,8 +82,83 @@ struct MergeTrainer {
         self.parallelMinimumWords = max(1, parallelMinimumWords)
         scratches = (0..<max(1, threads)).map { _ in MergeScratch() }
         workers = MergeWorkers(threads: scratches.count)
-        // Two passes: the records' total size (an upper bound when a base encodes the words
-        // shorter), then the records written straight into storage of that size.
+        if let base {
+            copyWords(wordCounts, encodedBy: base)
+        } else {
+            copyWords(wordCounts, parts: threads > 1 && wordCounts.slotCapacity >= 1 << 16 ? threads : 1)
+        }
+        // Word ids are record offsets held in UInt32: 16 GiB of records at most.
+        precondition(words.count < Int(UInt32.max), "too many distinct words for 32-bit word ids")
+    }
+
+    /// Writes every word of two or more bytes with a positive count as a record, the table's
+    /// slots cut into `parts` ranges copied in parallel: a first pass sizes each range's
+    /// records, a second writes them at their offsets, so the records come out in slot order
+    /// for any number of parts.
+    /// - Complexity: O(slots + total bytes of the words) / parts.
+    private mutating func copyWords(_ wordCounts: WordCountTable, parts: Int) {
+        wordCounts.flush()
+        let slots = wordCounts.slotCapacity
+        let ranges = (0..<parts).map { part in (slots * part / parts)..<(slots * (part + 1) / parts) }
+        func inParallel(_ body: @Sendable (Int) -> Void) {
+            if parts == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: body) }
+        }
+        final class Part: @unchecked Sendable {
+            var size = 0
+            var words = 0
+            var starts: [UInt32] = []
+        }
+        let results = (0..<parts).map { _ in Part() }
+        inParallel { part in
+            var size = 0
+            var words = 0
+            wordCounts.forEach(inSlots: ranges[part]) { word, count in
+                if count > 0 && word.count >= 2 {
+                    size += Self.headerSize + word.count
+                    words += 1
+                }
+            }
+            results[part].size = size
+            results[part].words = words
+        }
+        let capacity = results.reduce(0) { $0 + $1.size }
+        guard capacity > 0 else { return }  // no word holds a pair
+        words = [UInt32](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+            // The merge loop reads records at random: huge pages spare it most TLB misses.
+            LargeAllocation.adviseHugePages(UnsafeMutableRawPointer(buffer.baseAddress!), bytes: capacity * 4)
+            nonisolated(unsafe) let records = buffer.baseAddress!
+            inParallel { part in
+                // This part's records start where the earlier parts' end.
+                var cursor = results[..<part].reduce(0) { $0 + $1.size }
+                var starts: [UInt32] = []
+                wordCounts.forEach(inSlots: ranges[part]) { word, count in
+                    guard count > 0, word.count >= 2 else { return }
+                    #if DEBUG
+                    starts.append(UInt32(truncatingIfNeeded: cursor))
+                    #endif
+                    records[cursor] = UInt32(truncatingIfNeeded: count)
+                    records[cursor + 1] = UInt32(truncatingIfNeeded: count >> 32)
+                    records[cursor + 2] = UInt32(word.count)
+                    let target = records + cursor + Self.headerSize
+                    for offset in 0..<word.count { target[offset] = UInt32(word[offset]) }
+                    cursor += Self.headerSize + word.count
+                }
+                results[part].starts = starts
+            }
+            initialized = capacity
+        }
+        wordTotal = results.reduce(0) { $0 + $1.words }
+        #if DEBUG
+        recordStarts = results.flatMap(\.starts)
+        #endif
+    }
+
+    /// `copyWords` for a vocabulary being extended: each word as the base encodes it, serially
+    /// (a record's size is known only once the word is encoded); words the base encodes as
+    /// one token hold no pair and are left out.
+    /// - Complexity: O(total bytes of the words · the base's encoding cost per byte).
+    private mutating func copyWords(_ wordCounts: WordCountTable, encodedBy base: BaseVocabulary) {
+        // An upper bound: the base encodes a word in at most one token per byte.
         var capacity = 0
         wordCounts.forEach { word, count in
             if count > 0 && word.count >= 2 { capacity += Self.headerSize + word.count }
@@ -92,28 +168,19 @@ struct MergeTrainer {
         var starts: [UInt32] = []
         #endif
         words = [UInt32](unsafeUninitializedCapacity: capacity) { buffer, initialized in
-            // The merge loop reads records at random: huge pages spare it most TLB misses.
-            LargeAllocation.adviseHugePages(UnsafeMutableRawPointer(buffer.baseAddress!), bytes: capacity * 4)
             var cursor = 0
             wordCounts.forEach { word, count in
                 guard count > 0, word.count >= 2 else { return }
-                let tokens = base?.encode(word)
-                if let tokens, tokens.count < 2 { return }  // one base token: no pair left
+                let tokens = base.encode(word)
+                if tokens.count < 2 { return }  // one base token: no pair left
                 #if DEBUG
                 starts.append(UInt32(truncatingIfNeeded: cursor))
                 #endif
                 buffer[cursor] = UInt32(truncatingIfNeeded: count)
                 buffer[cursor + 1] = UInt32(truncatingIfNeeded: count >> 32)
-                if let tokens {
-                    buffer[cursor + 2] = UInt32(tokens.count)
-                    for (offset, token) in tokens.enumerated() { buffer[cursor + 3 + offset] = token }
-                    cursor += Self.headerSize + tokens.count
-                } else {
-                    buffer[cursor + 2] = UInt32(word.count)
-                    let target = buffer.baseAddress! + cursor + Self.headerSize
-                    for offset in 0..<word.count { target[offset] = UInt32(word[offset]) }
-                    cursor += Self.headerSize + word.count
-                }
+                buffer[cursor + 2] = UInt32(tokens.count)
+                for (offset, token) in tokens.enumerated() { buffer[cursor + 3 + offset] = token }
+                cursor += Self.headerSize + tokens.count
                 total += 1
             }
             initialized = cursor
@@ -122,8 +189,6 @@ struct MergeTrainer {
         #if DEBUG
         recordStarts = starts
         #endif
-        // Word ids are record offsets held in UInt32: 16 GiB of records at most.
-        precondition(words.count < Int(UInt32.max), "too many distinct words for 32-bit word ids")
     }
 
     @inline(__always)
