@@ -50,6 +50,28 @@ import Testing
         #expect(once.vocabulary().merges == reference)
     }
 
+    /// A count table of 65,536+ slots is copied into the learner's records in parallel slot
+    /// ranges (`MergeTrainer.copyWords`): the records, and so every merge, must be the same
+    /// as one thread's copy and the reference trainer's.
+    @Test(arguments: [2, 3] as [Int])
+    func aLargeTableCopiedInParallelLearnsTheSameMerges(threads: Int) throws {
+        let words = try Self.words(seed: 9, kind: .multilingual)
+        let table = WordCountTable(minimumCapacity: 1 << 16)
+        for (word, count) in words { word.withUnsafeBufferPointer { table.add($0.baseAddress!, length: $0.count, delta: Int64(count), readableEnd: $0.baseAddress! + $0.count) } }
+        #expect(table.slotCapacity >= 1 << 16)
+        let serial = MergeLearner(wordCounts: table, minFrequency: 1, maxTokenLength: nil, threads: 1, parallelMinimumWords: 1)
+        let parallel = MergeLearner(wordCounts: table, minFrequency: 1, maxTokenLength: nil, threads: threads, parallelMinimumWords: 1)
+        for learner in [serial, parallel] {
+            learner.countInitialPairs()
+            learner._checkInvariants()
+            learner.learn(mergeCount: 120)
+            learner._checkInvariants()
+        }
+        #expect(parallel.vocabulary() == serial.vocabulary())
+        let reference = ReferenceTrainer.train(words: words, mergeCount: 120, minFrequency: 1)
+        #expect(parallel.vocabulary().merges == reference)
+    }
+
     @Test(arguments: CorpusGenerator.Kind.allCases, [1, 2] as [Int])
     func invariantsHoldAfterEveryMerge(kind: CorpusGenerator.Kind, threads: Int) throws {
         let counts = try Self.wordCounts(seed: 5, kind: kind)
