@@ -43,4 +43,31 @@ import Testing
         tables[0].forEach { word, count in seen[Array(word)] = count }
         #expect(seen == expected.filter { $0.value != 0 })
     }
+
+    /// The parallel merge of several tables into one (`merge(_:threads:)`): the counts of a
+    /// serial merge, at 1 to 4 workers, with short and long words, through the probes that
+    /// leave a worker's range (a nearly full table) and through growth before and after.
+    /// 64-slot ranges at 1,000 workers make many probes leave their range (deferred).
+    @Test(arguments: [1, 2, 3, 4, 1000] as [Int], [4, 1 << 15] as [Int])
+    func aParallelMergeAddsWhatASerialMergeAdds(threads: Int, firstCapacity: Int) {
+        var generator = CorpusGenerator(seed: 11)
+        var expected: [[UInt8]: Int64] = [:]
+        let tables = [WordCountTable(minimumCapacity: firstCapacity)] + (0..<3).map { _ in WordCountTable(minimumCapacity: 2) }
+        for step in 0..<40_000 {
+            let length = 1 + generator.below(generator.below(4) == 0 ? 40 : 12)
+            let word = (0..<length).map { _ in UInt8(generator.below(4) + 97) }
+            let delta = Int64(generator.below(3)) - (step % 5 == 0 ? 1 : 0)
+            expected[word, default: 0] += delta
+            word.withUnsafeBufferPointer {
+                tables[step % 4].add($0.baseAddress!, length: length, delta: delta, readableEnd: $0.baseAddress! + $0.count)
+            }
+        }
+        tables[0].merge(Array(tables.dropFirst()), threads: threads, rangeSlots: threads == 1000 ? 64 : 4096)
+        tables[0]._checkInvariants()
+        var seen: [[UInt8]: Int64] = [:]
+        tables[0].forEach { word, count in seen[Array(word)] = count }
+        let truth = expected.filter { $0.value != 0 }
+        let wrong = Set(seen.keys).union(truth.keys).filter { seen[$0] != truth[$0] }
+        #expect(wrong.isEmpty, "\(wrong.count) words counted wrong, e.g. \(wrong.prefix(3).map { (String(decoding: $0, as: UTF8.self), seen[$0] ?? 0, truth[$0] ?? 0) })")
+    }
 }

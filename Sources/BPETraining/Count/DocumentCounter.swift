@@ -105,7 +105,7 @@ public final class DocumentCounter {
                 throw .pattern(error)
             }
         }
-        phases.measure(.mergeTables) { for worker in tables { table.merge(worker) } }
+        phases.measure(.mergeTables) { table.merge(tables, threads: configuration.threads) }
         bytes += files.reduce(0) { $0 + $1.bytes.count }
         specialTokenOccurrences += plan.specialTokenCounts.reduce(0, +)
         repairedInputs += repaired

@@ -27,7 +27,7 @@ public enum WordCountFiles {
         var header = try header(for: configuration)
         let tables = try Training.countWords(configuration).map(\.table)
         let table = tables[0]
-        for other in tables.dropFirst() { table.merge(other) }
+        table.merge(Array(tables.dropFirst()), threads: configuration.threads)
         return try write(table, header: &header, to: path)
     }
 

@@ -1,5 +1,6 @@
 @_spi(Plumbing) import BPECore
 import CPrefetch
+import Dispatch
 import Glibc
 
 /// An open-addressing hash table from a word's bytes to a signed count, owned by one worker.
@@ -200,6 +201,110 @@ package final class WordCountTable: @unchecked Sendable {
                 addLong(other.arena + Int(slot.second), length: slot.length, hash: slot.first, delta: slot.count)
             }
         }
+    }
+
+    /// Adds every count of `others` into this table, with `threads` workers at once. The
+    /// slots are cut into one contiguous range per worker, and a worker adds exactly the short
+    /// words whose probe starts in its range (it scans all of `others` and skips the rest), so
+    /// no two workers touch the same slot. When the words might not fit at 7/8 load, the table
+    /// first moves to a larger slot array the same way (its own words, long ones included,
+    /// are placed by the workers too: that rehash was most of the time). A probe that would
+    /// leave its range, and every long word of `others` (they go to this table's byte arena),
+    /// is added by a serial pass afterwards; the table grows again if it ends past 5/8. Each
+    /// word ends in one slot whatever the order: two copies of a word follow the same probe,
+    /// and slots only fill up. `rangeSlots` is the smallest range a worker gets (tests make
+    /// it tiny, so that many probes leave their range).
+    /// - Complexity: O(total slots + words / threads) expected.
+    package func merge(_ others: [WordCountTable], threads: Int, rangeSlots: Int = 4096) {
+        flush()
+        for other in others { other.flush() }
+        let incoming = others.reduce(0) { $0 + $1.occupied }
+        var capacity = slots.count
+        while (occupied + incoming) * 8 > capacity * 7 { capacity *= 2 }
+        // Sources: slot arrays with whether they are this table's own (distinct words, long
+        // ones already in this arena).
+        var sources = others.map { (slots: UnsafeBufferPointer($0.slots), own: false) }
+        var moved: UnsafeMutableBufferPointer<Slot>?
+        if capacity > slots.count {
+            moved = slots
+            sources.insert((UnsafeBufferPointer(slots), true), at: 0)
+            slots = LargeAllocation.allocateZeroed(Slot.self, count: capacity)
+            mask = capacity - 1
+            occupied = 0
+        }
+        let slotCount = capacity
+        let workers = max(1, min(threads, slotCount / max(1, rangeSlots)))
+        final class Worker: @unchecked Sendable {
+            var added = 0
+            var deferred: [Slot] = []
+            var deferredOwn: [Slot] = []
+        }
+        let results = (0..<workers).map { _ in Worker() }
+        nonisolated(unsafe) let target = slots.baseAddress!
+        nonisolated(unsafe) let shared = sources
+        let mask = self.mask
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let range = (slotCount * worker / workers)..<(slotCount * (worker + 1) / workers)
+            var added = 0
+            var deferred: [Slot] = []
+            var deferredOwn: [Slot] = []
+            for source in shared {
+                for slot in source.slots where slot.length > 0 {
+                    let short = slot.length <= Self.inlineCapacity
+                    if !short && !source.own { continue }  // serial: they need the arena
+                    let hash = short ? Self.shortHash(slot.first, slot.second, length: slot.length) : slot.first
+                    var index = Int(truncatingIfNeeded: hash) & mask
+                    guard range.contains(index) else { continue }
+                    while true {
+                        let existing = target[index]
+                        if existing.length == 0 {
+                            target[index] = slot
+                            added += 1
+                            break
+                        }
+                        // Only short words meet here: own long words are distinct from all.
+                        if short && existing.length == slot.length && existing.first == slot.first
+                            && existing.second == slot.second {
+                            target[index].count += slot.count
+                            break
+                        }
+                        index += 1
+                        if index == range.upperBound {
+                            if source.own { deferredOwn.append(slot) } else { deferred.append(slot) }
+                            break
+                        }
+                    }
+                }
+            }
+            results[worker].added = added
+            results[worker].deferred = deferred
+            results[worker].deferredOwn = deferredOwn
+        }
+        occupied += results.reduce(0) { $0 + $1.added }
+        if let moved { LargeAllocation.deallocate(moved) }
+        // Own words first: they are distinct, each goes to the first free slot of its probe.
+        for result in results {
+            for slot in result.deferredOwn {
+                let hash = slot.length <= Self.inlineCapacity
+                    ? Self.shortHash(slot.first, slot.second, length: slot.length) : slot.first
+                var index = Int(truncatingIfNeeded: hash) & mask
+                while slots[index].length > 0 { index = (index + 1) & mask }
+                slots[index] = slot
+                occupied += 1
+            }
+        }
+        for result in results {
+            for slot in result.deferred {
+                addShort(slot.first, slot.second, length: slot.length,
+                         hash: Self.shortHash(slot.first, slot.second, length: slot.length), delta: slot.count)
+            }
+        }
+        for other in others {
+            for slot in other.slots where slot.length > Self.inlineCapacity {
+                addLong(other.arena + Int(slot.second), length: slot.length, hash: slot.first, delta: slot.count)
+            }
+        }
+        while occupied * 8 > slots.count * 5 { grow() }
     }
 
     /// Calls `body` with each word whose count is not zero, in no particular order.

@@ -176,7 +176,7 @@ public enum Training {
         progress?(.phaseStarted(.mergeTables))
         var wordTable: WordCountTable? = phases.measure(.mergeTables) {
             let merged = tables[0]
-            for table in tables.dropFirst() { merged.merge(table) }
+            merged.merge(Array(tables.dropFirst()), threads: configuration.threads)
             tables = []  // free the other workers' tables now, not at the end of training
             return merged
         }
