@@ -32,6 +32,11 @@ run (machines here are shared and noisy: only ratios within one run mean anythin
       `python -m swiftbpe.ray` on the corpus cut into shards at document boundaries (a local
       Ray on this machine's cores) against `bpe train` on the file, alternating; the
       .tiktoken files must be identical.
+  bench.py speed --bpe BPE --corpus-dir DIR [--rounds 3]
+      The speed-lead targets, each in its own alternating run: mixed-100m and mixed-1g against
+      rustbpe (GPT-4 pattern), mixed-1g against gigabpe (GPT-2 pattern), every phase at 1 and 2
+      threads on mixed-1g, 200,000 merges against 50,000 on mixed-1g (merge loop), and mixed-4g
+      against mixed-1g (wall, peak RSS).
   bench.py suite --bpe BPE --corpus-dir DIR [--rounds 3] [--anchors rustbpe,hf] [--fixtures DIR]
       Every target of the speed issue: mixed-100m and mixed-1g against the anchors, split
       floor and scaling on mixed-1g, mixed-4g against mixed-1g, 200k merges against 50k;
@@ -422,6 +427,61 @@ def encode(bpe, corpus, fixtures, rounds, anchors=ENCODE_ANCHORS):
     return "\n".join(lines + [""]), median
 
 
+PHASES = ["read", "split+count", "merge tables", "init pairs", "merge loop", "write", "total (wall)"]
+
+
+def scaling(bpe, corpus, rounds, vocab_size=50257):
+    """Every phase at 1 and 2 threads, alternating; medians and the speed-up."""
+    with tempfile.TemporaryDirectory() as directory:
+        runs = {1: [], 2: []}
+        for round_number in range(rounds):
+            for threads in (1, 2):
+                run = timed(ours(bpe, corpus, vocab_size, directory, ["--threads", str(threads)]))
+                runs[threads].append(run)
+                print(f"  scaling round {round_number + 1}, {threads} thread(s): {run['wall']:.2f} s", file=sys.stderr)
+    lines = [f"`{os.path.basename(corpus)}` @ {vocab_size}, every phase at 1 and 2 threads; {machine()}; "
+             f"median of {rounds} alternating round(s)", "",
+             "| phase | 1 thread s | 2 threads s | speed-up |", "|---|---|---|---|"]
+    speedups = {}
+    for phase in PHASES:
+        one = statistics.median(phase_seconds(r["output"], phase) for r in runs[1])
+        two = statistics.median(phase_seconds(r["output"], phase) for r in runs[2])
+        speedups[phase] = one / two if two else float("nan")
+        lines.append(f"| {phase} | {one:.3f} | {two:.3f} | {speedups[phase]:.2f}× |")
+    return "\n".join(lines) + "\n", speedups
+
+
+def speed(bpe, directory, rounds):
+    """The speed-lead targets (issue 13)."""
+    corpus = {name: os.path.join(directory, f"mixed-{name}.txt") for name in ("100m", "1g", "4g")}
+    sections, summary = [], []
+    text, m100, _ = train(bpe, corpus["100m"], 50257, rounds, ["rustbpe"])
+    sections += ["#### mixed-100m against rustbpe (target ≥ 8×)", "", text]
+    summary.append(f"- mixed-100m: rustbpe takes {m100['rustbpe']['wall'] / m100['swift-bpe']['wall']:.2f}× our wall "
+                   f"time (target ≥ 8×); our peak RSS is {m100['swift-bpe']['rss'] / m100['rustbpe']['rss']:.2f}× its.")
+    text, m1g, last1g = train(bpe, corpus["1g"], 50257, rounds, ["rustbpe"])
+    sections += ["#### mixed-1g against rustbpe (target ≥ 15×, RSS ≤ 0.5×)", "", text]
+    summary.append(f"- mixed-1g: rustbpe takes {m1g['rustbpe']['wall'] / m1g['swift-bpe']['wall']:.2f}× our wall "
+                   f"time (target ≥ 15×); our peak RSS is {m1g['swift-bpe']['rss'] / m1g['rustbpe']['rss']:.2f}× its (target ≤ 0.5×).")
+    text, giga, _ = train(bpe, corpus["1g"], 50257, rounds, ["gigabpe"], pattern="gpt2")
+    sections += ["#### mixed-1g, GPT-2 pattern, against gigabpe (target ≥ 3×, RSS ≤ its)", "", text]
+    summary.append(f"- mixed-1g, GPT-2 pattern: gigabpe takes {giga['gigabpe']['wall'] / giga['swift-bpe']['wall']:.2f}× "
+                   f"our wall time (target ≥ 3×); our peak RSS is {giga['swift-bpe']['rss'] / giga['gigabpe']['rss']:.2f}× its (target ≤ 1×).")
+    text, speedups = scaling(bpe, corpus["1g"], rounds)
+    sections += ["#### Phases at 1 and 2 threads (target ≥ 1.8× for all but the write)", "", text]
+    summary.append("- 1 → 2 threads: " + ", ".join(f"{phase} {speedups[phase]:.2f}×" for phase in PHASES) + ".")
+    text, m200k, last200k = train(bpe, corpus["1g"], 200257, rounds, [])
+    sections += ["#### 200,000 merges on mixed-1g (target: merge loop ≤ 2× the 50,000 loop)", "", text]
+    loop50, loop200 = phase_seconds(last1g["output"], "merge loop"), phase_seconds(last200k["output"], "merge loop")
+    summary.append(f"- Merge loop at 200k ÷ at 50k: {loop200 / loop50:.2f}× (target ≤ 2×; last rounds).")
+    if os.path.exists(corpus["4g"]):
+        text, m4g, _ = train(bpe, corpus["4g"], 50257, rounds, [])
+        sections += ["#### mixed-4g (target: RSS ≤ 1.2×, wall ≤ 4× mixed-1g)", "", text]
+        summary.append(f"- mixed-4g ÷ mixed-1g: peak RSS {m4g['swift-bpe']['rss'] / m1g['swift-bpe']['rss']:.2f}× "
+                       f"(target ≤ 1.2×), wall {m4g['swift-bpe']['wall'] / m1g['swift-bpe']['wall']:.2f}× (target ≤ 4×).")
+    return "\n".join(["#### Summary", ""] + summary + [""] + sections)
+
+
 def package_version(name):
     import importlib.metadata
     return importlib.metadata.version({"splintr": "splintr-rs"}.get(name, name))
@@ -473,7 +533,7 @@ def suite(bpe, directory, rounds, anchors, fixtures=None):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("mode", choices=["train", "split", "encode", "python", "inputs", "counts", "ray", "suite"])
+    parser.add_argument("mode", choices=["train", "split", "encode", "python", "inputs", "counts", "ray", "speed", "suite"])
     parser.add_argument("--shards", type=int, default=4)
     parser.add_argument("--bpe", required=True)
     parser.add_argument("--corpus")
@@ -501,6 +561,8 @@ def main():
         text = inputs(bpe, args.corpus, args.vocab_size, args.rounds)
     elif args.mode == "python":
         text = python_package(bpe, args.corpus, args.vocab_size, args.rounds)
+    elif args.mode == "speed":
+        text = speed(bpe, args.corpus_dir, args.rounds)
     elif args.mode == "encode":
         text = encode(bpe, args.corpus, args.fixtures, args.rounds)[0]
     else:
