@@ -253,7 +253,8 @@ struct MergeTrainer {
             merges.append(Merge(top.left, top.right))
             let listed = pairWords[id]
             pairWords[id] = []
-            let workers = listed.count >= parallelMinimumWords ? scratches.count : 1
+            // One share per `parallelMinimumWords` words at most: a small merge wakes few helpers.
+            let workers = min(scratches.count, max(1, listed.count / parallelMinimumWords))
             applyMerge(left: top.left, right: top.right, pair: id, into: newToken, listed: listed, workers: workers)
             if let progress, merges.count % 256 == 0 { progress(merges.count) }
         }

@@ -14,66 +14,83 @@ import Synchronization
 /// share if it has one and decrements `remaining`; the caller runs share 0 and waits until
 /// `remaining` is 0, so every write of the helpers happens before the caller goes on
 /// (release/acquire on `generation` and `remaining`; sequentially consistent where a
-/// sleeping helper and the caller must not miss each other). Helpers spin between merges (the merge loop's
-/// serial part is short) and sleep on a condition after `spinLimit` idle rounds.
+/// sleeping helper and the caller must not miss each other). Helpers spin between merges (the
+/// merge loop's serial part is short), then yield, and after `spinLimit` idle rounds sleep on
+/// their own condition; the caller wakes only the sleepers that have a share, so helpers that
+/// small merges do not need stay asleep (what keeps more threads than cores from slowing the
+/// loop down).
 ///
 /// Helpers hold only `Shared`; releasing the pool stops them (they exit on their own).
 final class MergeWorkers: Sendable {
+    /// One helper's sleeping place.
+    private final class Bed: @unchecked Sendable {
+        let asleep = Atomic<Bool>(false)
+        let condition = ConditionLock()
+    }
+
     private final class Shared: @unchecked Sendable {
         /// counter << 16 | shares of the latest task.
         let generation = Atomic<Int>(0)
         let remaining = Atomic<Int>(0)
         let stopping = Atomic<Bool>(false)
-        /// Helpers asleep on `sleep` (changed under its lock).
-        let sleepers = Atomic<Int>(0)
-        let sleep = ConditionLock()
+        /// Index 0 is unused (the caller's share).
+        let beds: [Bed]
         /// The current task: written by the caller before it publishes `generation`, read
         /// only by helpers with a share in that generation, which the caller waits for.
         nonisolated(unsafe) var task: (@Sendable (Int) -> Void)?
+
+        init(threads: Int) { beds = (0..<threads).map { _ in Bed() } }
     }
 
     /// Idle spins before a helper yields its core at each spin (a few microseconds), and
     /// before it sleeps (a few milliseconds, depending on the CPU and the system).
     private static let pauseLimit = 1_000
     private static let spinLimit = 10_000
-    private let shared = Shared()
+    private let shared: Shared
     /// Threads including the caller's.
     let count: Int
 
-    /// Starts `threads - 1` helpers (none for one thread).
-    init(threads: Int) {
-        count = min(max(1, threads), 0xFFFF)
+    /// Starts `min(threads, cores) - 1` helpers (none for one thread): more threads than
+    /// cores would only take turns, and spinning ones would take the caller's core.
+    init(threads: Int, cores: Int = Processors.available) {
+        count = min(max(1, threads), max(1, cores), 0xFFFF)
+        shared = Shared(threads: count)
         for helper in 1..<count {
             let shared = self.shared
-            startThread(stackSize: 1 << 20) { Self.serve(helper, shared) }
+            let threads = count
+            startThread(stackSize: 1 << 20) { Self.serve(helper, threads: threads, shared) }
         }
     }
 
     deinit {
-        shared.stopping.store(true, ordering: .releasing)
-        shared.sleep.lock()
-        shared.sleep.broadcast()
-        shared.sleep.unlock()
+        shared.stopping.store(true, ordering: .sequentiallyConsistent)
+        for bed in shared.beds.dropFirst() { Self.wake(bed) }
     }
 
-    /// Runs `body(0)` here and `body(1) ... body(shares - 1)` on helpers (`shares` ≤ `count`),
-    /// and returns when all are done.
+    private static func wake(_ bed: Bed) {
+        bed.condition.lock()
+        bed.condition.broadcast()
+        bed.condition.unlock()
+    }
+
+    /// Runs `body(0) ..< body(shares)`, share i on thread i % `count` (the caller is thread 0),
+    /// and returns when all are done. Any number of shares: more than threads are taken in
+    /// turn, so the result of a share never depends on how many threads there are.
     func run(shares: Int, _ body: @escaping @Sendable (Int) -> Void) {
-        precondition(shares >= 1 && shares <= count, "\(shares) shares for \(count) threads")
-        if shares == 1 {
-            body(0)
+        precondition(shares >= 1 && shares < 0xFFFF, "\(shares) shares")
+        let threads = min(shares, count)
+        if threads == 1 {
+            for share in 0..<shares { body(share) }
             return
         }
         shared.task = body
-        shared.remaining.store(shares - 1, ordering: .relaxed)
+        shared.remaining.store(threads - 1, ordering: .relaxed)
         let previous = shared.generation.load(ordering: .relaxed)
         shared.generation.store(((previous >> 16) + 1) << 16 | shares, ordering: .sequentiallyConsistent)
-        if shared.sleepers.load(ordering: .sequentiallyConsistent) > 0 {
-            shared.sleep.lock()
-            shared.sleep.broadcast()
-            shared.sleep.unlock()
+        for helper in 1..<threads where shared.beds[helper].asleep.load(ordering: .sequentiallyConsistent) {
+            Self.wake(shared.beds[helper])
         }
-        body(0)
+        for share in stride(from: 0, to: shares, by: count) { body(share) }
         var spins = 0
         while shared.remaining.load(ordering: .acquiring) > 0 {
             spins += 1
@@ -85,7 +102,8 @@ final class MergeWorkers: Sendable {
     }
 
     /// A helper's loop: waits for each new generation, runs its share if it has one.
-    private static func serve(_ helper: Int, _ shared: Shared) {
+    private static func serve(_ helper: Int, threads: Int, _ shared: Shared) {
+        let bed = shared.beds[helper]
         var seen = 0
         while true {
             var spins = 0
@@ -101,19 +119,23 @@ final class MergeWorkers: Sendable {
                     sched_yield()
                     continue
                 }
-                shared.sleep.lock()
-                shared.sleepers.add(1, ordering: .sequentiallyConsistent)
-                while shared.generation.load(ordering: .sequentiallyConsistent) == seen
-                    && !shared.stopping.load(ordering: .acquiring) {
-                    shared.sleep.wait()
+                // Asleep until a generation gives this helper a share (the caller wakes it)
+                // or the pool stops; generations without a share for it pass unseen.
+                bed.condition.lock()
+                bed.asleep.store(true, ordering: .sequentiallyConsistent)
+                while !shared.stopping.load(ordering: .sequentiallyConsistent) {
+                    let now = shared.generation.load(ordering: .sequentiallyConsistent)
+                    if now != seen && helper < now & 0xFFFF { break }
+                    bed.condition.wait()
                 }
-                shared.sleepers.subtract(1, ordering: .sequentiallyConsistent)
-                shared.sleep.unlock()
+                bed.asleep.store(false, ordering: .sequentiallyConsistent)
+                bed.condition.unlock()
                 spins = 0
             }
             seen = shared.generation.load(ordering: .acquiring)
-            if helper < seen & 0xFFFF, let task = shared.task {
-                task(helper)
+            let shares = seen & 0xFFFF
+            if helper < shares, let task = shared.task {
+                for share in stride(from: helper, to: shares, by: threads) { task(share) }
                 shared.remaining.subtract(1, ordering: .releasing)
             }
         }
