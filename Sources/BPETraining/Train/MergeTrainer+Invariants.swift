@@ -47,6 +47,7 @@ extension MergeTrainer {
             }
         }
 
+        heap._checkInvariants()
         var entries: [UInt64: Int64] = [:]
         for entry in heap.unordered {
             let key = Self.key(entry.left, entry.right)

@@ -1,7 +1,6 @@
 @_spi(Plumbing) import BPECore
 import CPrefetch
 import Dispatch
-import HeapModule
 
 /// Learns merges from word counts with incremental pair counts and a priority heap.
 /// A struct, so the hot loops' accesses are checked for exclusivity at compile time, not at run time.
@@ -39,7 +38,7 @@ struct MergeTrainer {
     /// The words a pair was created in, ascending; may list words that no longer hold it.
     var pairWords: [[UInt32]] = []
 
-    var heap = Heap<PairEntry>()
+    var heap: PairHeap
     private(set) var merges: [Merge] = []
 
     static let headerSize = 3
@@ -72,6 +71,7 @@ struct MergeTrainer {
         parallelMinimumWords: Int = defaultParallelMinimumWords
     ) {
         vocabulary = TokenVocabulary(tieBreak: tieBreak)
+        heap = PairHeap(vocabulary: vocabulary)
         if let base {
             // The base's tokens and merges come first; each word starts as the base encodes it.
             for token in base.tokens.dropFirst(256) { _ = vocabulary.append(token) }
@@ -206,7 +206,7 @@ struct MergeTrainer {
         _ = pairIDs.id(for: Self.key(left, right)) { id }
         pairCount.append(count)
         pairWords.append(listed)
-        return PairEntry(count: count, left: left, right: right, vocabulary: vocabulary)
+        return PairEntry(count: count, left: left, right: right)
     }
 
     /// Counts every pair of every word once (one contiguous run of words per worker, when
@@ -220,7 +220,7 @@ struct MergeTrainer {
         for pair in counted where isLive(pair.left, pair.right, count: pair.count) {
             entries.append(register(pair.left, pair.right, count: pair.count, words: pair.words))
         }
-        heap = Heap(entries)
+        heap = PairHeap(entries, vocabulary: vocabulary)
     }
 
     /// Learns up to `mergeCount` merges (SPEC §4). `progress` is called with the number of
