@@ -175,30 +175,43 @@ extension MergeTrainer {
         return counted
     }
 
+    /// Calls `body(pair, word, weight, firstInWord)` for every adjacent byte pair of every
+    /// word whose record lies in `start..<end`, in order; `firstInWord` is true the first time
+    /// a pair occurs in its word. The walk both passes of `countBytePairsInRuns` share.
+    @inline(__always)
+    private static func forEachBytePair(
+        records: UnsafePointer<UInt32>, from start: Int, to end: Int,
+        _ body: (_ pair: Int, _ word: UInt32, _ weight: Int64, _ firstInWord: Bool) -> Void
+    ) {
+        var lastHolder = [UInt32](repeating: UInt32.max, count: 1 << 16)
+        lastHolder.withUnsafeMutableBufferPointer { last in
+            var record = start
+            while record < end {
+                let word = UInt32(truncatingIfNeeded: record)
+                let weight = Int64(records[record]) | Int64(records[record + 1]) << 32
+                let first = record + headerSize
+                let length = Int(records[record + 2])
+                var previous = records[first]
+                for position in (first + 1)..<(first + length) {
+                    let token = records[position]
+                    let pair = Int(previous << 8 | token)
+                    let firstInWord = last[pair] != word
+                    last[pair] = word
+                    body(pair, word, weight, firstInWord)
+                    previous = token
+                }
+                record = first + length
+            }
+        }
+    }
+
     /// Pass 1 of `countBytePairsInRuns` over the records in `start..<end`.
     private static func countBytePairs(records: UnsafePointer<UInt32>, from start: Int, to end: Int, into run: BytePairRun) {
-        var lastHolder = [UInt32](repeating: UInt32.max, count: 1 << 16)
         run.weights.withUnsafeMutableBufferPointer { weights in
             run.holders.withUnsafeMutableBufferPointer { holders in
-                lastHolder.withUnsafeMutableBufferPointer { last in
-                    var record = start
-                    while record < end {
-                        let weight = Int64(records[record]) | Int64(records[record + 1]) << 32
-                        let first = record + headerSize
-                        let length = Int(records[record + 2])
-                        var previous = records[first]
-                        for position in (first + 1)..<(first + length) {
-                            let token = records[position]
-                            let pair = Int(previous << 8 | token)
-                            weights[pair] += weight
-                            if last[pair] != UInt32(truncatingIfNeeded: record) {
-                                last[pair] = UInt32(truncatingIfNeeded: record)
-                                holders[pair] += 1
-                            }
-                            previous = token
-                        }
-                        record = first + length
-                    }
+                forEachBytePair(records: records, from: start, to: end) { pair, _, weight, firstInWord in
+                    weights[pair] += weight
+                    if firstInWord { holders[pair] += 1 }
                 }
             }
         }
@@ -210,26 +223,11 @@ extension MergeTrainer {
         records: UnsafePointer<UInt32>, from start: Int, to end: Int, into run: BytePairRun,
         list: UnsafeMutablePointer<UInt32>
     ) {
-        var lastHolder = [UInt32](repeating: UInt32.max, count: 1 << 16)
         run.cursors.withUnsafeMutableBufferPointer { cursors in
-            lastHolder.withUnsafeMutableBufferPointer { last in
-                var record = start
-                while record < end {
-                    let word = UInt32(truncatingIfNeeded: record)
-                    let first = record + headerSize
-                    let length = Int(records[record + 2])
-                    var previous = records[first]
-                    for position in (first + 1)..<(first + length) {
-                        let token = records[position]
-                        let pair = Int(previous << 8 | token)
-                        if last[pair] != word {
-                            last[pair] = word
-                            list[cursors[pair]] = word
-                            cursors[pair] += 1
-                        }
-                        previous = token
-                    }
-                    record = first + length
+            forEachBytePair(records: records, from: start, to: end) { pair, word, _, firstInWord in
+                if firstInWord {
+                    list[cursors[pair]] = word
+                    cursors[pair] += 1
                 }
             }
         }

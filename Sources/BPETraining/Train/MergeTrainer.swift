@@ -136,9 +136,7 @@ struct MergeTrainer {
                     #if DEBUG
                     starts.append(UInt32(truncatingIfNeeded: cursor))
                     #endif
-                    records[cursor] = UInt32(truncatingIfNeeded: count)
-                    records[cursor + 1] = UInt32(truncatingIfNeeded: count >> 32)
-                    records[cursor + 2] = UInt32(word.count)
+                    Self.writeHeader(records + cursor, count: count, length: word.count)
                     let target = records + cursor + Self.headerSize
                     for offset in 0..<word.count { target[offset] = UInt32(word[offset]) }
                     cursor += Self.headerSize + word.count
@@ -151,6 +149,15 @@ struct MergeTrainer {
         #if DEBUG
         recordStarts = results.flatMap(\.starts)
         #endif
+    }
+
+    /// Writes a record's header at `record`: the word's count (low, then high 32 bits) and
+    /// its length in tokens; the tokens follow.
+    @inline(__always)
+    private static func writeHeader(_ record: UnsafeMutablePointer<UInt32>, count: Int64, length: Int) {
+        record[0] = UInt32(truncatingIfNeeded: count)
+        record[1] = UInt32(truncatingIfNeeded: count >> 32)
+        record[2] = UInt32(length)
     }
 
     /// `copyWords` for a vocabulary being extended: each word as the base encodes it, serially
@@ -176,10 +183,8 @@ struct MergeTrainer {
                 #if DEBUG
                 starts.append(UInt32(truncatingIfNeeded: cursor))
                 #endif
-                buffer[cursor] = UInt32(truncatingIfNeeded: count)
-                buffer[cursor + 1] = UInt32(truncatingIfNeeded: count >> 32)
-                buffer[cursor + 2] = UInt32(tokens.count)
-                for (offset, token) in tokens.enumerated() { buffer[cursor + 3 + offset] = token }
+                Self.writeHeader(buffer.baseAddress! + cursor, count: count, length: tokens.count)
+                for (offset, token) in tokens.enumerated() { buffer[cursor + Self.headerSize + offset] = token }
                 cursor += Self.headerSize + tokens.count
                 total += 1
             }
