@@ -17,8 +17,10 @@ final class MergeScratch: @unchecked Sendable {
         var left: UInt32
         var right: UInt32
         var count: Int64 = 0
-        /// Words it appeared in, ascending, each once.
-        var words: [UInt32] = []
+        /// The words it appeared in, ascending, each once: `newPairWords[wordsStart ..<
+        /// wordsStart + wordCount]`.
+        var wordsStart: Int
+        var wordCount: Int
     }
 
     // What `finish` hands to the merge loop.
@@ -29,6 +31,13 @@ final class MergeScratch: @unchecked Sendable {
     var mergedDelta: Int64 = 0
     /// The pairs with the new token, in the order this worker first saw them.
     private(set) var newPairs: [NewPair] = []
+    /// Their words, each pair's in one run.
+    private var newPairWords = ScratchColumn<UInt32>()
+
+    /// The words `pair` (one of `newPairs`) appeared in, ascending; valid until the next merge.
+    func words(of pair: NewPair) -> UnsafeBufferPointer<UInt32> {
+        newPairWords.elements(from: pair.wordsStart, count: pair.wordCount)
+    }
 
     // Tables indexed by token id, sized to the vocabulary. Invariant between merges: every
     // entry holds its empty value (-1 or 0) and every touched list is empty, so a merge
@@ -125,32 +134,30 @@ final class MergeScratch: @unchecked Sendable {
     /// Ends this worker's share of the merge of (left, right): turns the summed losses into
     /// `existingIDs`/`existingDeltas` (one lookup per distinct pair, prefetched a few ahead;
     /// pairs that are not live are not tracked) and the pairs seen into `newPairs` with
-    /// their word lists, then empties the tables for the next merge.
+    /// their words in `newPairWords`, then empties the tables for the next merge.
     /// - Complexity: O(distinct pairs touched + words listed).
     mutating func finish(left: UInt32, right: UInt32, pairIDs: PairMap) {
         resolve(touchedBefore, vanishingBefore, pairIDs: pairIDs) { MergeTrainer.key($0, left) }
         resolve(touchedAfter, vanishingAfter, pairIDs: pairIDs) { MergeTrainer.key(right, $0) }
         touchedBefore.count = 0
         touchedAfter.count = 0
-        // Each pair's words, in listing order (ascending), cut from one flat array.
-        var offsets = [Int](repeating: 0, count: seenTotal + 1)
-        for index in 0..<seenTotal { offsets[index + 1] = offsets[index] + Int(seenWords[index]) }
-        var cursor = offsets
-        // Never asked for 0 elements: that writes the count of the shared empty-array
-        // storage, from every worker at once (ThreadSanitizer reports it).
-        let flat = listings.count == 0 ? [] : [UInt32](unsafeUninitializedCapacity: listings.count) { buffer, initialized in
-            for listing in listings.usedElements {
-                let index = Int(listing >> 32)
-                buffer[cursor[index]] = UInt32(truncatingIfNeeded: listing)
-                cursor[index] += 1
-            }
-            initialized = listings.count
-        }
+        // Each pair's words, in listing order (ascending), in one run of `newPairWords`;
+        // `seenWords` becomes each pair's cursor.
         newPairs.reserveCapacity(seenTotal)
+        var start = 0
         for index in 0..<seenTotal {
+            let words = Int(seenWords[index])
             newPairs.append(NewPair(
                 left: seenLeft[index], right: seenRight[index], count: seenCount[index],
-                words: Array(flat[offsets[index]..<offsets[index + 1]])))
+                wordsStart: start, wordCount: words))
+            seenWords[index] = Int32(start)
+            start += words
+        }
+        newPairWords.grow(to: listings.count, filling: 0)
+        for listing in listings.usedElements {
+            let index = Int(listing >> 32)
+            newPairWords[Int(seenWords[index])] = UInt32(truncatingIfNeeded: listing)
+            seenWords[index] += 1
         }
         for token in touchedEnding.usedElements { endingInNew[Int(token)] = -1 }
         for token in touchedStarting.usedElements { startingWithNew[Int(token)] = -1 }
@@ -190,6 +197,7 @@ final class MergeScratch: @unchecked Sendable {
         seenCount.deallocate()
         seenWords.deallocate()
         listings.deallocate()
+        newPairWords.deallocate()
     }
 }
 }

@@ -1,23 +1,25 @@
 import CPrefetch
 
 extension MergeTrainer {
-    /// Applies the merge (left, right) → `newToken` to the words `listed` (ascending), shared
-    /// among `workers` scratches in contiguous chunks, then adds up what the rewrites recorded:
-    /// the vanished pairs' counts fall, and each pair with `newToken` that is live is
-    /// registered and pushed. The changes are applied in chunk order, so the result is the
-    /// same for any number of workers: equal counts, and word lists joined in ascending order.
+    /// Applies the merge (left, right) → `newToken` to the words listed for `merged`
+    /// (ascending), shared among `workers` scratches in contiguous chunks, then drops that list
+    /// and adds up what the rewrites recorded: the vanished pairs' counts fall, and each pair
+    /// with `newToken` that is live is registered and pushed. The changes are applied in chunk
+    /// order, so the result is the same for any number of workers: equal counts, and word
+    /// lists joined in ascending order.
     /// - Complexity: O(total length of the listed words / workers) + O(pairs changed).
-    mutating func applyMerge(
-        left: UInt32, right: UInt32, pair merged: Int, into newToken: UInt32, listed: [UInt32], workers: Int
-    ) {
+    mutating func applyMerge(left: UInt32, right: UInt32, pair merged: Int, into newToken: UInt32, workers: Int) {
         let active = scratches[..<workers]
         let vocabularySize = vocabulary.count
         for scratch in active { scratch.state.reset(vocabularySize: vocabularySize) }
-        words.withUnsafeMutableBufferPointer { buffer in
-            Self.rewriteChunks(
-                listed: listed, records: buffer.baseAddress!, left: left, right: right,
-                newToken: newToken, pairIDs: pairIDs, scratches: active, workers: self.workers)
+        pairWords.withWords(of: merged) { listed in
+            words.withUnsafeMutableBufferPointer { buffer in
+                Self.rewriteChunks(
+                    listed: listed, records: buffer.baseAddress!, left: left, right: right,
+                    newToken: newToken, pairIDs: pairIDs, scratches: active, workers: self.workers)
+            }
         }
+        pairWords.drop(merged)
         // The workers' copies of `pairIDs` are gone: registering below does not copy the map.
         for scratch in active {
             pairCount[merged] += scratch.state.mergedDelta
@@ -32,25 +34,32 @@ extension MergeTrainer {
                 }
             }
         }
-        for pair in combinedNewPairs(active, newToken: newToken) where isLive(pair.left, pair.right, count: pair.count) {
-            heap.insert(register(pair.left, pair.right, count: pair.count, words: pair.words))
+        if active.count == 1 {
+            let state = active[active.startIndex].state
+            for pair in state.newPairs where isLive(pair.left, pair.right, count: pair.count) {
+                heap.insert(register(pair.left, pair.right, count: pair.count))
+                pairWords.append(state.words(of: pair))
+            }
+        } else {
+            registerCombinedNewPairs(active, newToken: newToken)
         }
     }
 
-    /// The pairs with `newToken` that the scratches saw, each once: counts added, word lists
-    /// joined in scratch order (so they stay ascending), in the order first seen. Pairs are
-    /// found by their other token in two token-indexed tables, reset before returning.
+    /// Registers and pushes each live pair with `newToken` that the scratches saw, once:
+    /// counts added, word lists joined in scratch order (so they stay ascending), in the
+    /// order first seen. Pairs are found by their other token in two token-indexed tables,
+    /// reset before returning.
     /// - Complexity: O(pairs seen + words listed).
-    private mutating func combinedNewPairs(
-        _ scratches: ArraySlice<MergeScratch>, newToken: UInt32
-    ) -> [MergeScratch.State.NewPair] {
-        if scratches.count == 1 { return scratches[scratches.startIndex].state.newPairs }
+    private mutating func registerCombinedNewPairs(_ scratches: ArraySlice<MergeScratch>, newToken: UInt32) {
         if combinedEnding.count < vocabulary.count {
             let missing = max(vocabulary.count, 2 * combinedEnding.count) - combinedEnding.count
             combinedEnding.append(contentsOf: repeatElement(-1, count: missing))
             combinedStarting.append(contentsOf: repeatElement(-1, count: missing))
         }
+        // Each distinct pair with its summed count and number of words, and for each
+        // scratch's pair in turn, which of them it is.
         var combined: [MergeScratch.State.NewPair] = []
+        var combinedIndex: [Int32] = []
         for scratch in scratches {
             for pair in scratch.state.newPairs {
                 let startsWithNew = pair.left == newToken
@@ -58,30 +67,47 @@ extension MergeTrainer {
                 let existing = startsWithNew ? combinedStarting[other] : combinedEnding[other]
                 if existing >= 0 {
                     combined[Int(existing)].count += pair.count
-                    combined[Int(existing)].words.append(contentsOf: pair.words)
+                    combined[Int(existing)].wordCount += pair.wordCount
+                    combinedIndex.append(existing)
                 } else {
-                    if startsWithNew {
-                        combinedStarting[other] = Int32(combined.count)
-                    } else {
-                        combinedEnding[other] = Int32(combined.count)
-                    }
+                    let index = Int32(combined.count)
+                    if startsWithNew { combinedStarting[other] = index } else { combinedEnding[other] = index }
                     combined.append(pair)
+                    combinedIndex.append(index)
                 }
             }
         }
         for pair in combined {
             if pair.left == newToken { combinedStarting[Int(pair.right)] = -1 } else { combinedEnding[Int(pair.left)] = -1 }
         }
-        return combined
+        // Each live pair's id, and how many of its words are written; -1 for pairs not registered.
+        var ids = [Int](repeating: -1, count: combined.count)
+        var written = [Int](repeating: 0, count: combined.count)
+        for (index, pair) in combined.enumerated() where isLive(pair.left, pair.right, count: pair.count) {
+            heap.insert(register(pair.left, pair.right, count: pair.count))
+            ids[index] = pairWords.reserve(pair.wordCount)
+        }
+        var position = 0
+        for scratch in scratches {
+            for pair in scratch.state.newPairs {
+                let index = Int(combinedIndex[position])
+                position += 1
+                guard ids[index] >= 0 else { continue }
+                let words = scratch.state.words(of: pair)
+                pairWords.write(words, to: ids[index], at: written[index])
+                written[index] += words.count
+            }
+        }
     }
 
     /// Each scratch rewrites its contiguous chunk of `listed`, in parallel when there are several.
     private static func rewriteChunks(
-        listed: [UInt32], records: UnsafeMutablePointer<UInt32>, left: UInt32, right: UInt32,
+        listed: UnsafeBufferPointer<UInt32>, records: UnsafeMutablePointer<UInt32>, left: UInt32, right: UInt32,
         newToken: UInt32, pairIDs: PairMap, scratches: ArraySlice<MergeScratch>, workers pool: MergeWorkers
     ) {
-        // Workers write disjoint words and read the rest.
+        // Workers write disjoint words and read the rest, and read the list.
         nonisolated(unsafe) let records = records
+        nonisolated(unsafe) let listed = listed
         let workers = scratches.count
         let work = { @Sendable (worker: Int) in
             let chunk = (listed.count * worker / workers)..<(listed.count * (worker + 1) / workers)

@@ -1,12 +1,20 @@
 import Dispatch
 
 extension MergeTrainer {
-    /// A pair and its initial count, with the words it occurs in (ascending, each once).
+    /// A pair and its initial count, with the words it occurs in (ascending, each once):
+    /// `CountedPairs.words[wordsStart ..< wordsStart + wordCount]`.
     struct CountedPair {
         var left: UInt32
         var right: UInt32
         var count: Int64
-        var words: [UInt32]
+        var wordsStart: Int
+        var wordCount: Int
+    }
+
+    /// Every pair counted, and their word lists back to back.
+    struct CountedPairs {
+        var pairs: [CountedPair] = []
+        var words: [UInt32] = []
     }
 
     /// One run's pair counts, filled by one worker.
@@ -20,7 +28,7 @@ extension MergeTrainer {
     /// (one per worker, in parallel when more than one); the runs' counts are added and
     /// their word lists joined in run order, exactly as one serial count would leave them.
     /// - Complexity: O(total tokens / runs) + O(distinct pairs per run).
-    func countPairsInRuns(_ runs: Int) -> [CountedPair] {
+    func countPairsInRuns(_ runs: Int) -> CountedPairs {
         let starts = runStarts(runs)
         let results = (0..<(starts.count - 1)).map { _ in RunPairs() }
         words.withUnsafeBufferPointer { buffer in
@@ -33,21 +41,45 @@ extension MergeTrainer {
                 }
             }
         }
-        var combined: [CountedPair] = []
+        // Counts added and sizes summed per pair, in first-seen order; then each run's lists
+        // copied, in run order, to its pair's range.
+        var combined = CountedPairs()
         var index = PairMap()
+        var combinedIndex: [[Int32]] = []
         for run in results {
+            var indices: [Int32] = []
+            indices.reserveCapacity(run.keys.count)
             for position in run.keys.indices {
                 let key = run.keys[position]
-                let next = Int32(combined.count)
+                let next = Int32(combined.pairs.count)
                 let slot = Int(index.id(for: key) { next })
-                if slot == combined.count {
-                    combined.append(CountedPair(
+                if slot == combined.pairs.count {
+                    combined.pairs.append(CountedPair(
                         left: UInt32(truncatingIfNeeded: key >> 32), right: UInt32(truncatingIfNeeded: key),
-                        count: run.counts[position], words: run.words[position]))
+                        count: run.counts[position], wordsStart: 0, wordCount: run.words[position].count))
                 } else {
-                    combined[slot].count += run.counts[position]
-                    combined[slot].words.append(contentsOf: run.words[position])
+                    combined.pairs[slot].count += run.counts[position]
+                    combined.pairs[slot].wordCount += run.words[position].count
                 }
+                indices.append(Int32(slot))
+            }
+            combinedIndex.append(indices)
+        }
+        var cursors: [Int] = []
+        cursors.reserveCapacity(combined.pairs.count)
+        var total = 0
+        for position in combined.pairs.indices {
+            combined.pairs[position].wordsStart = total
+            cursors.append(total)
+            total += combined.pairs[position].wordCount
+        }
+        combined.words = [UInt32](repeating: 0, count: total)
+        for (run, indices) in zip(results, combinedIndex) {
+            for (position, slot) in indices.enumerated() {
+                let list = run.words[position]
+                let cursor = cursors[Int(slot)]
+                combined.words.replaceSubrange(cursor ..< cursor + list.count, with: list)
+                cursors[Int(slot)] += list.count
             }
             run.words = []
         }
@@ -123,10 +155,10 @@ extension MergeTrainer {
     /// same result in pair-index order. A pair is indexed directly by `left << 8 | right`
     /// (no hashing), and each pair's words go into storage of their exact number: a first
     /// pass counts, a second lists the words into one flat array, each run into its own
-    /// slice of each pair's range (so the lists stay ascending), then each pair's list is
-    /// copied out. The runs are counted in parallel in both passes.
+    /// slice of each pair's range (so the lists stay ascending). The runs are counted in
+    /// parallel in both passes.
     /// - Complexity: O(total tokens / runs) + O(65,536 · runs) + O(words listed).
-    func countBytePairsInRuns(_ runs: Int) -> [CountedPair] {
+    func countBytePairsInRuns(_ runs: Int) -> CountedPairs {
         let starts = runStarts(runs)
         let results = (0..<(starts.count - 1)).map { _ in BytePairRun() }
         func eachRun(_ body: @Sendable (UnsafePointer<UInt32>, Int, Int, BytePairRun) -> Void) {
@@ -160,17 +192,19 @@ extension MergeTrainer {
             run.cursors = cursor
             for pair in 0..<(1 << 16) { cursor[pair] += Int(run.holders[pair]) }
         }
-        let flat = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: max(1, offsets[1 << 16]))
-        defer { flat.deallocate() }
-        nonisolated(unsafe) let list = flat.baseAddress!
-        eachRun { records, start, end, run in
-            Self.listBytePairWords(records: records, from: start, to: end, into: run, list: list)
+        var counted = CountedPairs()
+        counted.words = [UInt32](unsafeUninitializedCapacity: offsets[1 << 16]) { flat, initialized in
+            guard let base = flat.baseAddress else { return }
+            nonisolated(unsafe) let list = base
+            eachRun { records, start, end, run in
+                Self.listBytePairWords(records: records, from: start, to: end, into: run, list: list)
+            }
+            initialized = offsets[1 << 16]
         }
-        var counted: [CountedPair] = []
         for pair in 0..<(1 << 16) where offsets[pair + 1] > offsets[pair] {
-            counted.append(CountedPair(
+            counted.pairs.append(CountedPair(
                 left: UInt32(pair >> 8), right: UInt32(pair & 0xFF), count: totals[pair],
-                words: Array(UnsafeBufferPointer(rebasing: flat[offsets[pair]..<offsets[pair + 1]]))))
+                wordsStart: offsets[pair], wordCount: offsets[pair + 1] - offsets[pair]))
         }
         return counted
     }

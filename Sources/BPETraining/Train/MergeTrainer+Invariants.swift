@@ -39,7 +39,7 @@ extension MergeTrainer {
             let truth = trueCounts[key] ?? (0, [])
             precondition(pairCount[id] == truth.count,
                          "pair \(key >> 32),\(key & 0xFFFF_FFFF): count \(pairCount[id]), true count \(truth.count)")
-            let listed = pairWords[id]
+            let listed = pairWords.withWords(of: id) { Array($0) }
             precondition(zip(listed, listed.dropFirst()).allSatisfy { $0 < $1 }, "word list of pair \(id) not ascending")
             if !listed.isEmpty {
                 let listedSet = Set(listed)

@@ -36,7 +36,7 @@ struct MergeTrainer {
     var pairIDs = PairMap()
     var pairCount: [Int64] = []
     /// The words a pair was created in, ascending; may list words that no longer hold it.
-    var pairWords: [[UInt32]] = []
+    var pairWords = PairWordLists()
 
     var heap: PairHeap
     private(set) var merges: [Merge] = []
@@ -59,7 +59,7 @@ struct MergeTrainer {
     /// The threads that share a merge's rewrite.
     let workers: MergeWorkers
     /// Where each pair (x, new) and (new, x) is in a merge's combined new pairs, by x; -1
-    /// outside `combinedNewPairs`.
+    /// outside `registerCombinedNewPairs`.
     var combinedEnding: [Int32] = []
     var combinedStarting: [Int32] = []
 
@@ -205,12 +205,12 @@ struct MergeTrainer {
         count >= threshold && vocabulary.length(left) + vocabulary.length(right) <= maxTokenLength
     }
 
-    /// Gives a live pair an id, its count and its words, and returns its heap entry.
-    mutating func register(_ left: UInt32, _ right: UInt32, count: Int64, words listed: [UInt32]) -> PairEntry {
+    /// Gives a live pair an id and its count, and returns its heap entry; the caller then
+    /// gives it its word list (`pairWords.append` or `.reserve`).
+    mutating func register(_ left: UInt32, _ right: UInt32, count: Int64) -> PairEntry {
         let id = Int32(pairCount.count)
         _ = pairIDs.id(for: Self.key(left, right)) { id }
         pairCount.append(count)
-        pairWords.append(listed)
         return PairEntry(count: count, left: left, right: right)
     }
 
@@ -222,8 +222,11 @@ struct MergeTrainer {
         // Without a base vocabulary every token is still a byte: pairs index a dense table.
         let counted = vocabulary.count == 256 ? countBytePairsInRuns(runs) : countPairsInRuns(runs)
         var entries: [PairEntry] = []
-        for pair in counted where isLive(pair.left, pair.right, count: pair.count) {
-            entries.append(register(pair.left, pair.right, count: pair.count, words: pair.words))
+        counted.words.withUnsafeBufferPointer { words in
+            for pair in counted.pairs where isLive(pair.left, pair.right, count: pair.count) {
+                entries.append(register(pair.left, pair.right, count: pair.count))
+                pairWords.append(UnsafeBufferPointer(rebasing: words[pair.wordsStart ..< pair.wordsStart + pair.wordCount]))
+            }
         }
         heap = PairHeap(entries, vocabulary: vocabulary)
     }
@@ -243,7 +246,7 @@ struct MergeTrainer {
                     top.count = current
                     heap.insert(top)
                 } else {
-                    pairWords[id] = []  // it can never be chosen now
+                    pairWords.drop(id)  // it can never be chosen now
                 }
                 continue
             }
@@ -251,16 +254,14 @@ struct MergeTrainer {
             let merged = vocabulary.concatenation(top.left, top.right)
             // A pair that would rebuild an existing token is never chosen; it never will be.
             if vocabulary.contains(merged) {
-                pairWords[id] = []
+                pairWords.drop(id)
                 continue
             }
             let newToken = vocabulary.append(merged)
             merges.append(Merge(top.left, top.right))
-            let listed = pairWords[id]
-            pairWords[id] = []
             // One share per `parallelMinimumWords` words at most: a small merge wakes few helpers.
-            let workers = min(scratches.count, max(1, listed.count / parallelMinimumWords))
-            applyMerge(left: top.left, right: top.right, pair: id, into: newToken, listed: listed, workers: workers)
+            let workers = min(scratches.count, max(1, pairWords.length(of: id) / parallelMinimumWords))
+            applyMerge(left: top.left, right: top.right, pair: id, into: newToken, workers: workers)
             if let progress, merges.count % 256 == 0 { progress(merges.count) }
         }
         progress?(merges.count)

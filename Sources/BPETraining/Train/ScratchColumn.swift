@@ -51,6 +51,13 @@ struct ScratchColumn<Element: BitwiseCopyable> {
         capacity = minimum
     }
 
+    /// The elements `start ..< start + length` (within `capacity`), for reading in bulk.
+    @inline(__always)
+    func elements(from start: Int, count length: Int) -> UnsafeBufferPointer<Element> {
+        assert(start >= 0 && length >= 0 && start + length <= capacity, "scratch range \(start), \(length) out of \(capacity)")
+        return UnsafeBufferPointer(start: length == 0 ? nil : base.unsafelyUnwrapped + start, count: length)
+    }
+
     /// The elements `0 ..< count`, for reading in bulk.
     var usedElements: UnsafeBufferPointer<Element> {
         UnsafeBufferPointer(start: base, count: count)
