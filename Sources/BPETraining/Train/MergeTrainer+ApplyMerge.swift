@@ -139,9 +139,10 @@ extension MergeTrainer {
     /// the live pairs that vanish, onto the pairs with `newToken` that appear.
     ///
     /// The word keeps its place; its length shrinks and the freed tail is never read again.
-    /// Loop invariant: `records[start ..< start + written]` is the rewritten prefix and its
-    /// changes are recorded; `read` is the next unread original position. Using the
-    /// rewritten previous token makes chains like `a b a b` and `a a a a` exact.
+    /// A word without the pair is left untouched (not even written back). Loop invariant:
+    /// `records[start ..< start + written]` is the rewritten prefix and its changes are
+    /// recorded; `read` is the next unread original position. Using the rewritten previous
+    /// token makes chains like `a b a b` and `a a a a` exact.
     /// - Complexity: O(length of the word).
     @inline(__always)
     static func rewrite(
@@ -152,8 +153,14 @@ extension MergeTrainer {
         let length = Int(records[word + 2])
         let weight = Int64(records[word]) | Int64(records[word + 1]) << 32
         let wordID = UInt32(word)
+        // Up to the first occurrence the word stays as it is: a word that no longer holds the
+        // pair (a third of the words listed) is only read, so its cache lines stay clean.
         var read = 0
-        var written = 0
+        while read + 1 < length && (records[start + read] != left || records[start + read + 1] != right) {
+            read += 1
+        }
+        if read + 1 >= length { return }
+        var written = read
         while read < length {
             let token = records[start + read]
             if token == left && read + 1 < length && records[start + read + 1] == right {
