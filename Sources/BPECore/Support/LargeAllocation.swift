@@ -37,6 +37,18 @@ package enum LargeAllocation {
         if end > first { _ = madvise(UnsafeMutableRawPointer(bitPattern: first), end - first, MADV_HUGEPAGE) }
     }
 
+    /// Gives the whole pages inside `bytes` bytes at `start` back to the system, for memory
+    /// that is owned (by an array, say) but will never be read or written again before it is
+    /// freed: if it is, it reads as zeros. Ranges under 64 KiB are ignored.
+    package static func releasePages(_ start: UnsafeMutableRawPointer, bytes: Int) {
+        let page = 4096
+        guard bytes >= 1 << 16 else { return }
+        let address = Int(bitPattern: start)
+        let first = (address + page - 1) & ~(page - 1)
+        let end = (address + bytes) & ~(page - 1)
+        if end > first { _ = madvise(UnsafeMutableRawPointer(bitPattern: first), end - first, MADV_DONTNEED) }
+    }
+
     /// Releases memory from `allocateZeroed`.
     package static func deallocate<T>(_ buffer: UnsafeMutableBufferPointer<T>) {
         let bytes = buffer.count * MemoryLayout<T>.stride

@@ -221,12 +221,12 @@ struct MergeTrainer {
         let runs = words.count >= parallelMinimumWords * 64 ? scratches.count : 1
         // Without a base vocabulary every token is still a byte: pairs index a dense table.
         let counted = vocabulary.count == 256 ? countBytePairsInRuns(runs) : countPairsInRuns(runs)
+        // The counted lists stay where they are (those of pairs never live are never read).
+        pairWords = PairWordLists(adopting: counted.words)
         var entries: [PairEntry] = []
-        counted.words.withUnsafeBufferPointer { words in
-            for pair in counted.pairs where isLive(pair.left, pair.right, count: pair.count) {
-                entries.append(register(pair.left, pair.right, count: pair.count))
-                pairWords.append(UnsafeBufferPointer(rebasing: words[pair.wordsStart ..< pair.wordsStart + pair.wordCount]))
-            }
+        for pair in counted.pairs where isLive(pair.left, pair.right, count: pair.count) {
+            entries.append(register(pair.left, pair.right, count: pair.count))
+            pairWords.adopt(start: pair.wordsStart, length: pair.wordCount)
         }
         heap = PairHeap(entries, vocabulary: vocabulary)
     }

@@ -1,22 +1,54 @@
+@_spi(Plumbing) import BPECore
+
 /// The words each registered pair was created in, by pair id, each list ascending; a pair that
 /// is merged or can no longer be chosen drops its list.
 ///
-/// Each list is its own allocation, made once at its exact size when the pair is
-/// registered: freed lists go back to the allocator, which reuses them for later ones. (One
-/// append-only arena with compaction was measured instead: 12% faster merge loop on
-/// mixed-100m's counts, but 18% slower and +277 MiB peak on mixed-1g's, from its growth
-/// and compaction copies.)
+/// The initial count's lists stay where the count wrote them, in one flat array adopted as
+/// `base` (copying them out had to fault in as much fresh memory again, on the merge phase's
+/// serial path); whole pages inside a dropped base list go back to the system. Every later
+/// list is its own allocation, made once at its exact size when its pair is registered:
+/// freed lists go back to the allocator, which reuses them for later ones. (One append-only
+/// arena for all lists, with compaction, was measured too: 12% faster merge loop on
+/// mixed-100m's counts, but 18% slower and +277 MiB peak on mixed-1g's, from its growth and
+/// compaction copies.)
+///
+/// Invariant: list `id` is `base[baseStarts[id] ..< baseStarts[id] + baseLengths[id]]` when
+/// `baseLengths[id] > 0`, else `lists[id]`; base lists never overlap; `baseKept` counts the
+/// base lists not dropped, and `base` is freed when it reaches 0.
 struct PairWordLists {
     private var lists: [[UInt32]] = []
+    private var base: [UInt32] = []
+    private var baseStarts: [Int] = []
+    private var baseLengths: [UInt32] = []
+    private var baseKept = 0
+
+    /// No lists yet.
+    init() {}
+
+    /// No lists yet; `words` holds lists to be registered with `adopt`.
+    init(adopting words: [UInt32]) { base = words }
 
     /// Lists, one per registered pair.
     var count: Int { lists.count }
+
+    /// Registers the next pair's list (id `count`) as `words[start ..< start + length]` of
+    /// the adopted array, which no other list holds.
+    mutating func adopt(start: Int, length: Int) {
+        precondition(start >= 0 && length >= 0 && start + length <= base.count && length <= Int(UInt32.max),
+                     "list \(start), \(length) outside the adopted words")
+        lists.append([])
+        baseStarts.append(start)
+        baseLengths.append(UInt32(length))
+        if length > 0 { baseKept += 1 }
+    }
 
     /// Registers the next pair's list (id `count`): a copy of `words`.
     /// - Complexity: O(words).
     mutating func append(_ words: UnsafeBufferPointer<UInt32>) {
         // Never asked for 0 elements (see `MergeScratch.State.finish`).
         lists.append(words.isEmpty ? [] : Array(words))
+        baseStarts.append(0)
+        baseLengths.append(0)
     }
 
     /// Registers the next pair's list (id `count`) as `length` words, 0 until written with
@@ -24,10 +56,12 @@ struct PairWordLists {
     /// - Complexity: O(length).
     mutating func reserve(_ length: Int) -> Int {
         lists.append(length == 0 ? [] : [UInt32](repeating: 0, count: length))
+        baseStarts.append(0)
+        baseLengths.append(0)
         return lists.count - 1
     }
 
-    /// Writes `words` into the list of `pair` from position `offset` on.
+    /// Writes `words` into the (reserved) list of `pair` from position `offset` on.
     mutating func write(_ words: UnsafeBufferPointer<UInt32>, to pair: Int, at offset: Int) {
         lists[pair].withUnsafeMutableBufferPointer { list in
             precondition(offset >= 0 && offset + words.count <= list.count, "write past the list of pair \(pair)")
@@ -37,12 +71,37 @@ struct PairWordLists {
 
     /// Calls `body` with the list of `pair` (empty once dropped).
     func withWords<Result>(of pair: Int, _ body: (UnsafeBufferPointer<UInt32>) throws -> Result) rethrows -> Result {
-        try lists[pair].withUnsafeBufferPointer(body)
+        let length = Int(baseLengths[pair])
+        if length > 0 {
+            return try base.withUnsafeBufferPointer { base in
+                try body(UnsafeBufferPointer(rebasing: base[baseStarts[pair] ..< baseStarts[pair] + length]))
+            }
+        }
+        return try lists[pair].withUnsafeBufferPointer(body)
     }
 
     /// The number of words listed for `pair`.
-    func length(of pair: Int) -> Int { lists[pair].count }
+    func length(of pair: Int) -> Int {
+        baseLengths[pair] > 0 ? Int(baseLengths[pair]) : lists[pair].count
+    }
 
     /// Forgets the list of `pair`; it is empty from now on.
-    mutating func drop(_ pair: Int) { lists[pair] = [] }
+    mutating func drop(_ pair: Int) {
+        let length = Int(baseLengths[pair])
+        guard length > 0 else {
+            lists[pair] = []
+            return
+        }
+        baseLengths[pair] = 0
+        baseKept -= 1
+        if baseKept == 0 {
+            base = []
+            return
+        }
+        // Never read again: its whole pages can go (they would read as zeros).
+        let start = baseStarts[pair]
+        base.withUnsafeMutableBufferPointer { base in
+            LargeAllocation.releasePages(UnsafeMutableRawPointer(base.baseAddress! + start), bytes: 4 * length)
+        }
+    }
 }
