@@ -36,7 +36,15 @@ extension MergeTrainer {
         }
         if active.count == 1 {
             let state = active[active.startIndex].state
-            for pair in state.newPairs where isLive(pair.left, pair.right, count: pair.count) {
+            let newPairs = state.newPairs
+            // Registering misses the cache in the pair map: its slots are fetched a few pairs ahead.
+            for pair in newPairs.prefix(Self.prefetchDistance) { pairIDs.prefetch(Self.key(pair.left, pair.right)) }
+            for (index, pair) in newPairs.enumerated() {
+                if index + Self.prefetchDistance < newPairs.count {
+                    let ahead = newPairs[index + Self.prefetchDistance]
+                    pairIDs.prefetch(Self.key(ahead.left, ahead.right))
+                }
+                guard isLive(pair.left, pair.right, count: pair.count) else { continue }
                 heap.insert(register(pair.left, pair.right, count: pair.count))
                 pairWords.append(state.words(of: pair))
             }
@@ -83,7 +91,13 @@ extension MergeTrainer {
         // Each live pair's id, and how many of its words are written; -1 for pairs not registered.
         var ids = [Int](repeating: -1, count: combined.count)
         var written = [Int](repeating: 0, count: combined.count)
-        for (index, pair) in combined.enumerated() where isLive(pair.left, pair.right, count: pair.count) {
+        for pair in combined.prefix(Self.prefetchDistance) { pairIDs.prefetch(Self.key(pair.left, pair.right)) }
+        for (index, pair) in combined.enumerated() {
+            if index + Self.prefetchDistance < combined.count {
+                let ahead = combined[index + Self.prefetchDistance]
+                pairIDs.prefetch(Self.key(ahead.left, ahead.right))
+            }
+            guard isLive(pair.left, pair.right, count: pair.count) else { continue }
             heap.insert(register(pair.left, pair.right, count: pair.count))
             ids[index] = pairWords.reserve(pair.wordCount)
         }
