@@ -44,6 +44,50 @@ import Testing
         #expect(seen == expected.filter { $0.value != 0 })
     }
 
+    /// Two big tables that hold mostly the same words (as the split workers' tables of one
+    /// corpus do): their summed sizes would overflow 7/8 of the slots, their union does not, so
+    /// the parallel merge counts the missing words first and merges in place, leaving the
+    /// table up to 7/8 full; the next new word grows it back under 5/8. Counts stay exact,
+    /// long words (always counted as missing) included.
+    @Test(arguments: [1, 2, 3] as [Int])
+    func overlappingTablesMergeWithoutMoving(threads: Int) {
+        func add(_ word: [UInt8], _ delta: Int64, to table: WordCountTable) {
+            word.withUnsafeBufferPointer { table.add($0.baseAddress!, length: $0.count, delta: delta, readableEnd: $0.baseAddress! + $0.count) }
+        }
+        func word(_ number: Int, length: Int = 6) -> [UInt8] {
+            (0..<length).map { UInt8(97 + (number >> (3 * $0)) % 8) } + Array(String(number).utf8)
+        }
+        let tables = [WordCountTable(minimumCapacity: 2), WordCountTable(minimumCapacity: 2)]
+        var expected: [[UInt8]: Int64] = [:]
+        // 1,150 shared words, 100 each of their own (three of them long): 1,350 distinct.
+        for number in 0..<1_150 {
+            for (index, table) in tables.enumerated() {
+                add(word(number), Int64(index + 1), to: table)
+                expected[word(number), default: 0] += Int64(index + 1)
+            }
+        }
+        for (index, table) in tables.enumerated() {
+            for number in (2_000 + 1_000 * index)..<(2_100 + 1_000 * index) {
+                let own = word(number, length: number % 40 == 0 ? 30 : 6)
+                add(own, 7, to: table)
+                expected[own, default: 0] += 7
+            }
+        }
+        let capacity = tables[0].slotCapacity
+        #expect(tables[0].occupied == 1_250 && capacity == 2_048)
+        tables[0].merge([tables[1]], threads: threads, rangeSlots: 64)
+        tables[0]._checkInvariants()
+        #expect(tables[0].slotCapacity == capacity, "the union fits: the table did not move")
+        #expect(tables[0].occupied == 1_350)
+        var seen: [[UInt8]: Int64] = [:]
+        tables[0].forEach { word, count in seen[Array(word)] = count }
+        #expect(seen == expected)
+        add(Array("new".utf8), 1, to: tables[0])
+        #expect(tables[0].slotCapacity == 2 * capacity)
+        #expect(tables[0].count(of: Array("new".utf8)) == 1)
+        tables[0]._checkInvariants()
+    }
+
     /// The parallel merge of several tables into one (`merge(_:threads:)`): the counts of a
     /// serial merge, at 1 to 4 workers, with short and long words, through the probes that
     /// leave a worker's range (a nearly full table) and through growth before and after.

@@ -12,8 +12,11 @@ import Glibc
 /// phase subtracts words a worker's walk superseded (see `SegmentWalk`); words
 /// whose total is zero are skipped by `forEach`.
 ///
-/// Invariant: `slots.count` is a power of two and at most 5/8 of the slots are occupied;
-/// a slot is empty exactly when its `length` is 0 (empty words are never stored).
+/// Invariant: `slots.count` is a power of two and at most 7/8 of the slots are occupied
+/// (at most 5/8 after an add of a new word: only a parallel `merge` fills a table past that,
+/// so that the merged table of a training run, which is only read in slot order, need not
+/// move to twice the memory); a slot is empty exactly when its `length` is 0 (empty words
+/// are never stored).
 ///
 /// `@unchecked Sendable`: one thread uses an instance at a time; the split phase hands each
 /// worker its own table and reads them only after all workers finished.
@@ -52,6 +55,9 @@ package final class WordCountTable: @unchecked Sendable {
     private var arena: UnsafeMutablePointer<UInt8>
     private var arenaUsed = 0
     private var arenaCapacity: Int
+    /// An add of a new word grows the table past this many eighths occupied: 5, or 7 while
+    /// `merge(_:threads:)` adds the words its workers left.
+    private var growthEighths = 5
 
     package init(minimumCapacity: Int = 1 << 12) {
         var capacity = 16
@@ -166,7 +172,7 @@ package final class WordCountTable: @unchecked Sendable {
         }
         slots[index] = Slot(first: first, second: second, count: delta, length: length)
         occupied += 1
-        if occupied * 8 > slots.count * 5 { grow() }
+        if occupied * 8 > slots.count * growthEighths { grow() }
     }
 
     private func addLong(_ bytes: UnsafePointer<UInt8>, length: Int, hash: UInt64, delta: Int64) {
@@ -185,7 +191,7 @@ package final class WordCountTable: @unchecked Sendable {
         let offset = storeKey(bytes, length: length)
         slots[index] = Slot(first: hash, second: UInt64(offset), count: delta, length: length)
         occupied += 1
-        if occupied * 8 > slots.count * 5 { grow() }
+        if occupied * 8 > slots.count * growthEighths { grow() }
     }
 
     /// Adds every count of `other` into this table.
@@ -206,11 +212,14 @@ package final class WordCountTable: @unchecked Sendable {
     /// Adds every count of `others` into this table, with `threads` workers at once. The
     /// slots are cut into one contiguous range per worker, and a worker adds exactly the short
     /// words whose probe starts in its range (it scans all of `others` and skips the rest), so
-    /// no two workers touch the same slot. When the words might not fit at 7/8 load, the table
-    /// first moves to a larger slot array the same way (its own words, long ones included,
-    /// are placed by the workers too: that rehash was most of the time). A probe that would
-    /// leave its range, and every long word of `others` (they go to this table's byte arena),
-    /// is added by a serial pass afterwards; the table grows again if it ends past 5/8. Each
+    /// no two workers touch the same slot. When the words might not fit at 7/8 load, the
+    /// workers first count the words of `others` this table lacks (a big table's words are
+    /// mostly shared: mixed-1g's two tables of 2.2 M words have 3.3 M together), and only if
+    /// those do not fit either does the table move to a larger slot array, the same way (its
+    /// own words, long ones included, are placed by the workers too: that rehash was most of
+    /// the time). A probe that would leave its range, and every long word of `others` (they go
+    /// to this table's byte arena), is added by a serial pass afterwards. The table may end up
+    /// to 7/8 full; the next add of a new word grows it back under 5/8. Each
     /// word ends in one slot whatever the order: two copies of a word follow the same probe,
     /// and slots only fill up. `rangeSlots` is the smallest range a worker gets (tests make
     /// it tiny, so that many probes leave their range).
@@ -218,7 +227,10 @@ package final class WordCountTable: @unchecked Sendable {
     package func merge(_ others: [WordCountTable], threads: Int, rangeSlots: Int = 4096) {
         flush()
         for other in others { other.flush() }
-        let incoming = others.reduce(0) { $0 + $1.occupied }
+        var incoming = others.reduce(0) { $0 + $1.occupied }
+        if (occupied + incoming) * 8 > slots.count * 7 && slots.count >= rangeSlots * 16 {
+            incoming = wordsMissing(from: others, threads: threads)
+        }
         var capacity = slots.count
         while (occupied + incoming) * 8 > capacity * 7 { capacity *= 2 }
         // Sources: slot arrays with whether they are this table's own (distinct words, long
@@ -282,6 +294,9 @@ package final class WordCountTable: @unchecked Sendable {
         }
         occupied += results.reduce(0) { $0 + $1.added }
         if let moved { LargeAllocation.deallocate(moved) }
+        // The serial tail adds at most what the bound above allowed for: no growth under 7/8.
+        growthEighths = 7
+        defer { growthEighths = 5 }
         // Own words first: they are distinct, each goes to the first free slot of its probe.
         for result in results {
             for slot in result.deferredOwn {
@@ -304,7 +319,72 @@ package final class WordCountTable: @unchecked Sendable {
                 addLong(other.arena + Int(slot.second), length: slot.length, hash: slot.first, delta: slot.count)
             }
         }
-        while occupied * 8 > slots.count * 5 { grow() }
+        precondition(occupied * 8 <= slots.count * 7, "\(occupied) words merged into \(slots.count) slots")
+    }
+
+    /// At least the number of distinct words of `others` this table lacks (exact for short
+    /// words that only one of `others` holds; every long word is counted): `threads` workers
+    /// probe this table for the words of one slice of each other table each, without writing.
+    /// - Complexity: O(words of `others` / threads) expected.
+    private func wordsMissing(from others: [WordCountTable], threads: Int) -> Int {
+        let workers = max(1, threads)
+        nonisolated(unsafe) let table = UnsafeBufferPointer(slots)
+        nonisolated(unsafe) let sources = others.map { UnsafeBufferPointer($0.slots) }
+        let mask = self.mask
+        final class Tally: @unchecked Sendable { var missing = 0 }
+        let tallies = (0..<workers).map { _ in Tally() }
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var missing = 0
+            // Each word's home slot is prefetched `ahead` words before it is probed.
+            let ahead = 16
+            var homes = [Int](repeating: 0, count: ahead)
+            var waiting = [Slot](repeating: Slot(first: 0, second: 0, count: 0, length: 0), count: ahead)
+            var held = 0
+            var oldest = 0
+            func probe(_ slot: Slot, home: Int) {
+                var index = home
+                while true {
+                    let existing = table[index]
+                    if existing.length == 0 {
+                        missing += 1
+                        return
+                    }
+                    if existing.length == slot.length && existing.first == slot.first && existing.second == slot.second {
+                        return
+                    }
+                    index = (index + 1) & mask
+                }
+            }
+            for source in sources {
+                let part = (source.count * worker / workers)..<(source.count * (worker + 1) / workers)
+                for position in part {
+                    let slot = source[position]
+                    guard slot.length > 0 else { continue }
+                    guard slot.length <= Self.inlineCapacity else {
+                        missing += 1
+                        continue
+                    }
+                    let home = Int(truncatingIfNeeded: Self.shortHash(slot.first, slot.second, length: slot.length)) & mask
+                    bpe_prefetch(table.baseAddress! + home)
+                    if held == ahead {
+                        probe(waiting[oldest], home: homes[oldest])
+                        oldest = (oldest + 1) % ahead
+                        held -= 1
+                    }
+                    let free = (oldest + held) % ahead
+                    waiting[free] = slot
+                    homes[free] = home
+                    held += 1
+                }
+            }
+            while held > 0 {
+                probe(waiting[oldest], home: homes[oldest])
+                oldest = (oldest + 1) % ahead
+                held -= 1
+            }
+            tallies[worker].missing = missing
+        }
+        return tallies.reduce(0) { $0 + $1.missing }
     }
 
     /// Calls `body` with each word whose count is not zero, in no particular order.
@@ -386,7 +466,7 @@ package final class WordCountTable: @unchecked Sendable {
         LargeAllocation.deallocate(old)
     }
 
-    /// Checks the table's invariant: the capacity is a power of two, at most 5/8 of the slots
+    /// Checks the table's invariant: the capacity is a power of two, at most 7/8 of the slots
     /// are occupied and `occupied` counts them, every word is found by probing from its home
     /// slot, a short word's bytes past its length are zero, and a long word lies inside the
     /// arena. Traps on the first violation.
@@ -394,7 +474,7 @@ package final class WordCountTable: @unchecked Sendable {
     package func _checkInvariants() {
         flush()
         precondition(slots.count.nonzeroBitCount == 1 && mask == slots.count - 1, "capacity is not a power of two")
-        precondition(occupied * 8 <= slots.count * 5, "\(occupied) words in \(slots.count) slots")
+        precondition(occupied * 8 <= slots.count * 7, "\(occupied) words in \(slots.count) slots")
         var full = 0
         for (index, slot) in slots.enumerated() where slot.length > 0 {
             full += 1
