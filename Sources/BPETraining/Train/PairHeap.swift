@@ -41,9 +41,9 @@ struct PairHeap {
         if vocabulary.tieBreak == .smallestIDs {
             return a.left != b.left ? a.left < b.left : a.right < b.right
         }
-        let byLeft = ByteOrder.compare(vocabulary.bytes(a.left), vocabulary.bytes(b.left))
+        let byLeft = vocabulary.compareBytes(a.left, b.left)
         if byLeft != 0 { return byLeft > 0 }
-        return ByteOrder.compare(vocabulary.bytes(a.right), vocabulary.bytes(b.right)) > 0
+        return vocabulary.compareBytes(a.right, b.right) > 0
     }
 
     /// - Complexity: O(log₄ count) comparisons.
