@@ -214,7 +214,7 @@ package final class WordCountTable: @unchecked Sendable {
     /// words whose probe starts in its range (it scans all of `others` and skips the rest), so
     /// no two workers touch the same slot. When the words might not fit at 7/8 load, the
     /// workers first count the words of `others` this table lacks (a big table's words are
-    /// mostly shared: mixed-1g's two tables of 2.2 M words have 3.3 M together), and only if
+    /// mostly shared: mixed-1g's two tables of about 2.1 M words have 3.3 M together), and only if
     /// those do not fit either does the table move to a larger slot array, the same way (its
     /// own words, long ones included, are placed by the workers too: that rehash was most of
     /// the time). A probe that would leave its range, and every long word of `others` (they go
