@@ -37,19 +37,28 @@ extension MergeTrainer {
         if active.count == 1 {
             let state = active[active.startIndex].state
             let newPairs = state.newPairs
-            // Registering misses the cache in the pair map: its slots are fetched a few pairs ahead.
-            for pair in newPairs.prefix(Self.prefetchDistance) { pairIDs.prefetch(Self.key(pair.left, pair.right)) }
             for (index, pair) in newPairs.enumerated() {
-                if index + Self.prefetchDistance < newPairs.count {
-                    let ahead = newPairs[index + Self.prefetchDistance]
-                    pairIDs.prefetch(Self.key(ahead.left, ahead.right))
-                }
+                prefetchPairSlots(of: newPairs, aheadOf: index)
                 guard isLive(pair.left, pair.right, count: pair.count) else { continue }
                 heap.insert(register(pair.left, pair.right, count: pair.count))
                 pairWords.append(state.words(of: pair))
             }
         } else {
             registerCombinedNewPairs(active, newToken: newToken)
+        }
+    }
+
+    /// Registering a new pair misses the cache in the pair map, so while `pairs[index]` is
+    /// registered the slot of the pair `prefetchDistance` ahead is fetched (at index 0, the
+    /// first `prefetchDistance` too: most merges register fewer than twice that many).
+    @inline(__always)
+    private func prefetchPairSlots(of pairs: [MergeScratch.State.NewPair], aheadOf index: Int) {
+        if index == 0 {
+            for pair in pairs.prefix(Self.prefetchDistance) { pairIDs.prefetch(Self.key(pair.left, pair.right)) }
+        }
+        if index + Self.prefetchDistance < pairs.count {
+            let ahead = pairs[index + Self.prefetchDistance]
+            pairIDs.prefetch(Self.key(ahead.left, ahead.right))
         }
     }
 
@@ -91,12 +100,8 @@ extension MergeTrainer {
         // Each live pair's id, and how many of its words are written; -1 for pairs not registered.
         var ids = [Int](repeating: -1, count: combined.count)
         var written = [Int](repeating: 0, count: combined.count)
-        for pair in combined.prefix(Self.prefetchDistance) { pairIDs.prefetch(Self.key(pair.left, pair.right)) }
         for (index, pair) in combined.enumerated() {
-            if index + Self.prefetchDistance < combined.count {
-                let ahead = combined[index + Self.prefetchDistance]
-                pairIDs.prefetch(Self.key(ahead.left, ahead.right))
-            }
+            prefetchPairSlots(of: combined, aheadOf: index)
             guard isLive(pair.left, pair.right, count: pair.count) else { continue }
             heap.insert(register(pair.left, pair.right, count: pair.count))
             ids[index] = pairWords.reserve(pair.wordCount)
