@@ -23,16 +23,30 @@ final class MergeScratch: @unchecked Sendable {
         var wordCount: Int
     }
 
-    // What `finish` hands to the merge loop.
-    /// Changes to live pairs that existed before the merge, by pair id.
-    private(set) var existingIDs: [Int32] = []
-    private(set) var existingDeltas: [Int64] = []
+    // What `finish` hands to the merge loop, by pair shard (`PairShards`).
+    /// Changes to live pairs that existed before the merge, by pair id within their shard.
+    private var existingIDs: [[Int32]] = []
+    private var existingDeltas: [[Int64]] = []
     /// Change to the merged pair's own count.
     var mergedDelta: Int64 = 0
     /// The pairs with the new token, in the order this worker first saw them.
-    private(set) var newPairs: [NewPair] = []
+    private var newPairs: [[NewPair]] = []
     /// Their words, each pair's in one run.
     private var newPairWords = ScratchColumn<UInt32>()
+
+    /// Calls `body` with the ids (within `shard`) of the live pairs that lost weight, and
+    /// their losses.
+    func withExisting(shard: Int, _ body: (UnsafeBufferPointer<Int32>, UnsafeBufferPointer<Int64>) -> Void) {
+        existingIDs[shard].withUnsafeBufferPointer { ids in
+            existingDeltas[shard].withUnsafeBufferPointer { deltas in body(ids, deltas) }
+        }
+    }
+
+    /// Calls `body` with the pairs with the new token that belong to `shard`, in the order
+    /// first seen.
+    func withNewPairs(shard: Int, _ body: (UnsafeBufferPointer<NewPair>) -> Void) {
+        newPairs[shard].withUnsafeBufferPointer(body)
+    }
 
     /// The words `pair` (one of `newPairs`) appeared in, ascending; valid until the next merge.
     func words(of pair: NewPair) -> UnsafeBufferPointer<UInt32> {
@@ -67,10 +81,15 @@ final class MergeScratch: @unchecked Sendable {
     /// (seen index << 32 | word) for each word listed, in the order rewritten (ascending).
     private var listings = ScratchColumn<UInt64>()
 
-    /// Makes room for token ids below `vocabularySize` and forgets the previous merge's
-    /// results.
-    /// - Complexity: O(1) amortized (the tables double when the vocabulary outgrows them).
-    mutating func reset(vocabularySize: Int) {
+    /// Makes room for token ids below `vocabularySize` and results for `shards` pair shards,
+    /// and forgets the previous merge's results.
+    /// - Complexity: O(shards) amortized (the tables double when the vocabulary outgrows them).
+    mutating func reset(vocabularySize: Int, shards: Int) {
+        if existingIDs.count != shards {
+            existingIDs = Array(repeating: [], count: shards)
+            existingDeltas = Array(repeating: [], count: shards)
+            newPairs = Array(repeating: [], count: shards)
+        }
         if endingInNew.capacity < vocabularySize {
             let tokens = Swift.max(vocabularySize, endingInNew.capacity * 2, 1024)
             endingInNew.grow(to: tokens, filling: -1)
@@ -86,10 +105,12 @@ final class MergeScratch: @unchecked Sendable {
             seenLastWord.grow(to: 2 * tokens, filling: 0)
             seenWords.grow(to: 2 * tokens, filling: 0)
         }
-        existingIDs.removeAll(keepingCapacity: true)
-        existingDeltas.removeAll(keepingCapacity: true)
+        for shard in 0..<shards {
+            existingIDs[shard].removeAll(keepingCapacity: true)
+            existingDeltas[shard].removeAll(keepingCapacity: true)
+            newPairs[shard].removeAll(keepingCapacity: true)
+        }
         mergedDelta = 0
-        newPairs.removeAll(keepingCapacity: true)
     }
 
     /// Records that the pair (`token`, left) lost `delta` (< 0) in a rewritten word.
@@ -132,22 +153,23 @@ final class MergeScratch: @unchecked Sendable {
     }
 
     /// Ends this worker's share of the merge of (left, right): turns the summed losses into
-    /// `existingIDs`/`existingDeltas` (one lookup per distinct pair, prefetched a few ahead;
-    /// pairs that are not live are not tracked) and the pairs seen into `newPairs` with
-    /// their words in `newPairWords`, then empties the tables for the next merge.
+    /// `existingIDs`/`existingDeltas` of each pair's shard (one lookup per distinct pair in
+    /// its shard's map, `maps`, prefetched a few ahead; pairs that are not live are not
+    /// tracked) and the pairs seen into `newPairs` of their shards with their words in
+    /// `newPairWords`, then empties the tables for the next merge.
     /// - Complexity: O(distinct pairs touched + words listed).
-    mutating func finish(left: UInt32, right: UInt32, pairIDs: PairMap) {
-        resolve(touchedBefore, vanishingBefore, pairIDs: pairIDs) { MergeTrainer.key($0, left) }
-        resolve(touchedAfter, vanishingAfter, pairIDs: pairIDs) { MergeTrainer.key(right, $0) }
+    mutating func finish(left: UInt32, right: UInt32, maps: [PairMap]) {
+        resolve(touchedBefore, vanishingBefore, maps: maps) { MergeTrainer.key($0, left) }
+        resolve(touchedAfter, vanishingAfter, maps: maps) { MergeTrainer.key(right, $0) }
         touchedBefore.count = 0
         touchedAfter.count = 0
         // Each pair's words, in listing order (ascending), in one run of `newPairWords`;
         // `seenWords` becomes each pair's cursor.
-        newPairs.reserveCapacity(seenTotal)
         var start = 0
         for index in 0..<seenTotal {
             let words = Int(seenWords[index])
-            newPairs.append(NewPair(
+            let shard = PairShards.shard(of: MergeTrainer.key(seenLeft[index], seenRight[index]), among: maps.count)
+            newPairs[shard].append(NewPair(
                 left: seenLeft[index], right: seenRight[index], count: seenCount[index],
                 wordsStart: start, wordCount: words))
             seenWords[index] = Int32(start)
@@ -167,20 +189,26 @@ final class MergeScratch: @unchecked Sendable {
         listings.count = 0
     }
 
-    /// Looks up the pair `key(x)` of each touched x and records its summed loss if it is
-    /// live; leaves the sums at 0.
+    /// Looks up the pair `key(x)` of each touched x in its shard's map and records its summed
+    /// loss there if it is live; leaves the sums at 0.
     private mutating func resolve(
-        _ touched: ScratchColumn<UInt32>, _ sums: ScratchColumn<Int64>, pairIDs: PairMap,
+        _ touched: ScratchColumn<UInt32>, _ sums: ScratchColumn<Int64>, maps: [PairMap],
         key: (UInt32) -> UInt64
     ) {
         let tokens = touched.usedElements
         let distance = MergeTrainer.prefetchDistance
+        let shards = maps.count
         for (position, token) in tokens.enumerated() {
-            if position + distance < tokens.count { pairIDs.prefetch(key(tokens[position + distance])) }
-            let id = pairIDs.liveID(for: key(token))
+            if position + distance < tokens.count {
+                let ahead = key(tokens[position + distance])
+                maps[PairShards.shard(of: ahead, among: shards)].prefetch(ahead)
+            }
+            let pair = key(token)
+            let shard = PairShards.shard(of: pair, among: shards)
+            let id = maps[shard].liveID(for: pair)
             if id >= 0 {
-                existingIDs.append(id)
-                existingDeltas.append(sums[Int(token)])
+                existingIDs[shard].append(id)
+                existingDeltas[shard].append(sums[Int(token)])
             }
             sums[Int(token)] = 0
         }

@@ -1,128 +1,53 @@
 import CPrefetch
 
 extension MergeTrainer {
-    /// Applies the merge (left, right) → `newToken` to the words listed for `merged`
-    /// (ascending), shared among `workers` scratches in contiguous chunks, then drops that list
-    /// and adds up what the rewrites recorded: the vanished pairs' counts fall, and each pair
-    /// with `newToken` that is live is registered and pushed. The changes are applied in chunk
-    /// order, so the result is the same for any number of workers: equal counts, and word
-    /// lists joined in ascending order.
-    /// - Complexity: O(total length of the listed words / workers) + O(pairs changed).
-    mutating func applyMerge(left: UInt32, right: UInt32, pair merged: Int, into newToken: UInt32, workers: Int) {
+    /// Applies the merge (left, right) → `newToken` to the words listed for `merged` (id
+    /// `merged` in shard `mergedShard`, ascending), shared among `workers` scratches in
+    /// contiguous chunks; then every shard at once absorbs what the rewrites recorded
+    /// (`PairShard.absorb`): the merged pair drops its list, the vanished pairs' counts fall,
+    /// and each live pair with `newToken` is registered and pushed, and each shard settles its
+    /// top. Changes are applied in chunk order, so the result is the same for any number of
+    /// workers and shards: equal counts, and word lists joined in ascending order.
+    /// - Complexity: O(total length of the listed words / workers) + O(pairs changed / shards).
+    mutating func applyMerge(
+        left: UInt32, right: UInt32, shard mergedShard: Int, pair merged: Int, into newToken: UInt32, workers: Int
+    ) {
         let active = scratches[..<workers]
         let vocabularySize = vocabulary.count
-        for scratch in active { scratch.state.reset(vocabularySize: vocabularySize) }
-        pairWords.withWords(of: merged) { listed in
-            words.withUnsafeMutableBufferPointer { buffer in
-                Self.rewriteChunks(
-                    listed: listed, records: buffer.baseAddress!, left: left, right: right,
-                    newToken: newToken, pairIDs: pairIDs, scratches: active, workers: self.workers)
-            }
-        }
-        pairWords.drop(merged)
-        // The workers' copies of `pairIDs` are gone: registering below does not copy the map.
-        for scratch in active {
-            pairCount[merged] += scratch.state.mergedDelta
-            let ids = scratch.state.existingIDs
-            let deltas = scratch.state.existingDeltas
-            pairCount.withUnsafeMutableBufferPointer { counts in
-                for index in ids.indices {
-                    if index + Self.prefetchDistance < ids.count {
-                        bpe_prefetch(counts.baseAddress! + Int(ids[index + Self.prefetchDistance]))
-                    }
-                    counts[Int(ids[index])] += deltas[index]
+        for scratch in active { scratch.state.reset(vocabularySize: vocabularySize, shards: shards.count) }
+        do {
+            // Copies of the shards' maps, read by the workers and gone before the shards
+            // register pairs (which would otherwise copy them).
+            let maps = shards.map(\.shard.ids)
+            shards[mergedShard].shard.words.withWords(of: merged) { listed in
+                words.withUnsafeMutableBufferPointer { buffer in
+                    Self.rewriteChunks(
+                        listed: listed, records: buffer.baseAddress!, left: left, right: right,
+                        newToken: newToken, maps: maps, scratches: active, workers: self.workers)
                 }
             }
         }
-        if active.count == 1 {
-            let state = active[active.startIndex].state
-            let newPairs = state.newPairs
-            for (index, pair) in newPairs.enumerated() {
-                prefetchPairSlots(of: newPairs, aheadOf: index)
-                guard isLive(pair.left, pair.right, count: pair.count) else { continue }
-                heap.insert(register(pair.left, pair.right, count: pair.count))
-                pairWords.append(state.words(of: pair))
-            }
-        } else {
-            registerCombinedNewPairs(active, newToken: newToken)
-        }
-    }
-
-    /// Registering a new pair misses the cache in the pair map, so while `pairs[index]` is
-    /// registered the slot of the pair `prefetchDistance` ahead is fetched (at index 0, the
-    /// first `prefetchDistance` too: most merges register fewer than twice that many).
-    @inline(__always)
-    private func prefetchPairSlots(of pairs: [MergeScratch.State.NewPair], aheadOf index: Int) {
-        if index == 0 {
-            for pair in pairs.prefix(Self.prefetchDistance) { pairIDs.prefetch(Self.key(pair.left, pair.right)) }
-        }
-        if index + Self.prefetchDistance < pairs.count {
-            let ahead = pairs[index + Self.prefetchDistance]
-            pairIDs.prefetch(Self.key(ahead.left, ahead.right))
-        }
-    }
-
-    /// Registers and pushes each live pair with `newToken` that the scratches saw, once:
-    /// counts added, word lists joined in scratch order (so they stay ascending), in the
-    /// order first seen. Pairs are found by their other token in two token-indexed tables,
-    /// reset before returning.
-    /// - Complexity: O(pairs seen + words listed).
-    private mutating func registerCombinedNewPairs(_ scratches: ArraySlice<MergeScratch>, newToken: UInt32) {
-        if combinedEnding.count < vocabulary.count {
-            let missing = max(vocabulary.count, 2 * combinedEnding.count) - combinedEnding.count
-            combinedEnding.append(contentsOf: repeatElement(-1, count: missing))
-            combinedStarting.append(contentsOf: repeatElement(-1, count: missing))
-        }
-        // Each distinct pair with its summed count and number of words, and for each
-        // scratch's pair in turn, which of them it is.
-        var combined: [MergeScratch.State.NewPair] = []
-        var combinedIndex: [Int32] = []
-        for scratch in scratches {
-            for pair in scratch.state.newPairs {
-                let startsWithNew = pair.left == newToken
-                let other = Int(startsWithNew ? pair.right : pair.left)
-                let existing = startsWithNew ? combinedStarting[other] : combinedEnding[other]
-                if existing >= 0 {
-                    combined[Int(existing)].count += pair.count
-                    combined[Int(existing)].wordCount += pair.wordCount
-                    combinedIndex.append(existing)
-                } else {
-                    let index = Int32(combined.count)
-                    if startsWithNew { combinedStarting[other] = index } else { combinedEnding[other] = index }
-                    combined.append(pair)
-                    combinedIndex.append(index)
-                }
+        let shards = self.shards
+        let threshold = self.threshold
+        let maxTokenLength = self.maxTokenLength
+        nonisolated(unsafe) let vocabulary = self.vocabulary
+        let absorb = { @Sendable (index: Int) in
+            let merge = PairShard.Merged(
+                left: left, right: right, newToken: newToken, id: index == mergedShard ? merged : -1)
+            shards[index].shard.absorb(
+                merge, shard: index, scratches: active, vocabularySize: vocabularySize, threshold: threshold
+            ) { left, right, count in
+                Self.isLive(left, right, count: count, threshold: threshold, maxTokenLength: maxTokenLength,
+                            vocabulary: vocabulary)
             }
         }
-        for pair in combined {
-            if pair.left == newToken { combinedStarting[Int(pair.right)] = -1 } else { combinedEnding[Int(pair.left)] = -1 }
-        }
-        // Each live pair's id, and how many of its words are written; -1 for pairs not registered.
-        var ids = [Int](repeating: -1, count: combined.count)
-        var written = [Int](repeating: 0, count: combined.count)
-        for (index, pair) in combined.enumerated() {
-            prefetchPairSlots(of: combined, aheadOf: index)
-            guard isLive(pair.left, pair.right, count: pair.count) else { continue }
-            heap.insert(register(pair.left, pair.right, count: pair.count))
-            ids[index] = pairWords.reserve(pair.wordCount)
-        }
-        var position = 0
-        for scratch in scratches {
-            for pair in scratch.state.newPairs {
-                let index = Int(combinedIndex[position])
-                position += 1
-                guard ids[index] >= 0 else { continue }
-                let words = scratch.state.words(of: pair)
-                pairWords.write(words, to: ids[index], at: written[index])
-                written[index] += words.count
-            }
-        }
+        if shards.count == 1 { absorb(0) } else { self.workers.run(shares: shards.count, absorb) }
     }
 
     /// Each scratch rewrites its contiguous chunk of `listed`, in parallel when there are several.
     private static func rewriteChunks(
         listed: UnsafeBufferPointer<UInt32>, records: UnsafeMutablePointer<UInt32>, left: UInt32, right: UInt32,
-        newToken: UInt32, pairIDs: PairMap, scratches: ArraySlice<MergeScratch>, workers pool: MergeWorkers
+        newToken: UInt32, maps: [PairMap], scratches: ArraySlice<MergeScratch>, workers pool: MergeWorkers
     ) {
         // Workers write disjoint words and read the rest, and read the list.
         nonisolated(unsafe) let records = records
@@ -148,7 +73,7 @@ extension MergeTrainer {
                     word: Int(listed[index]), in: records, left: left, right: right,
                     newToken: newToken, scratch: &state)
             }
-            state.finish(left: left, right: right, pairIDs: pairIDs)
+            state.finish(left: left, right: right, maps: maps)
         }
         pool.run(shares: workers, work)
     }

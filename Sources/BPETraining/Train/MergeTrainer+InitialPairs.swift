@@ -14,7 +14,7 @@ extension MergeTrainer {
     /// Every pair counted, and their word lists back to back.
     struct CountedPairs {
         var pairs: [CountedPair] = []
-        var words: [UInt32] = []
+        var words = AdoptedWords(count: 0)
     }
 
     /// One run's pair counts, filled by one worker.
@@ -73,13 +73,14 @@ extension MergeTrainer {
             cursors.append(total)
             total += combined.pairs[position].wordCount
         }
-        combined.words = [UInt32](repeating: 0, count: total)
+        combined.words = AdoptedWords(count: total)
+        let flat = combined.words.buffer.baseAddress!
         for (run, indices) in zip(results, combinedIndex) {
             for (position, slot) in indices.enumerated() {
-                let list = run.words[position]
-                let cursor = cursors[Int(slot)]
-                combined.words.replaceSubrange(cursor ..< cursor + list.count, with: list)
-                cursors[Int(slot)] += list.count
+                run.words[position].withUnsafeBufferPointer { list in
+                    if !list.isEmpty { (flat + cursors[Int(slot)]).initialize(from: list.baseAddress!, count: list.count) }
+                    cursors[Int(slot)] += list.count
+                }
             }
             run.words = []
         }
@@ -193,13 +194,10 @@ extension MergeTrainer {
             for pair in 0..<(1 << 16) { cursor[pair] += Int(run.holders[pair]) }
         }
         var counted = CountedPairs()
-        counted.words = [UInt32](unsafeUninitializedCapacity: offsets[1 << 16]) { flat, initialized in
-            guard let base = flat.baseAddress else { return }
-            nonisolated(unsafe) let list = base
-            eachRun { records, start, end, run in
-                Self.listBytePairWords(records: records, from: start, to: end, into: run, list: list)
-            }
-            initialized = offsets[1 << 16]
+        counted.words = AdoptedWords(count: offsets[1 << 16])
+        nonisolated(unsafe) let list = counted.words.buffer.baseAddress!
+        eachRun { records, start, end, run in
+            Self.listBytePairWords(records: records, from: start, to: end, into: run, list: list)
         }
         for pair in 0..<(1 << 16) where offsets[pair + 1] > offsets[pair] {
             counted.pairs.append(CountedPair(

@@ -2,13 +2,15 @@ extension MergeTrainer {
     /// Checks, by recounting from scratch, what the incremental merge loop keeps:
     /// - the word records tile `words` exactly, each with a positive count and a non-empty
     ///   token list, and there are `wordTotal` of them;
-    /// - `pairIDs`, `pairCount` and `pairWords` agree on the registered pairs (one id each);
+    /// - in each shard, the pair map, counts and word lists agree on the registered pairs (one
+///   id each), and every pair is registered in the shard its key falls to;
     /// - every registered pair's count equals its true count in the words now;
     /// - a registered pair whose word list is still kept lists (ascending) every word that
     ///   holds it now;
     /// - the heap holds exactly one entry for every pair that may still be chosen (registered,
     ///   counted at least `threshold` times, its bytes not yet a token), whose stored count is
-    ///   at least the true count, and no entry for a pair that is not registered.
+    ///   at least the true count, and no entry for a pair that is not registered; each shard's
+///   top entry holds its pair's true count.
     /// Traps (`precondition`) on the first violation. Tests call it through `MergeLearner`;
     /// release builds keep no record starts and check nothing.
     /// - Complexity: O(total tokens + registered pairs · log(heap)).
@@ -29,37 +31,51 @@ extension MergeTrainer {
                 trueCounts[key, default: (0, [])].words.insert(start)
             }
         }
-        pairIDs._checkInvariants()
-        precondition(pairIDs.count == pairCount.count && pairCount.count == pairWords.count,
-                     "pair map \(pairIDs.count), counts \(pairCount.count), word lists \(pairWords.count)")
-        var registered: [UInt64: Int] = [:]
-        pairIDs.forEach { key, id in registered[key] = Int(id) }
-        precondition(registered.count == pairCount.count, "pair ids are not one per pair")
-        for (key, id) in registered {
-            let truth = trueCounts[key] ?? (0, [])
-            precondition(pairCount[id] == truth.count,
-                         "pair \(key >> 32),\(key & 0xFFFF_FFFF): count \(pairCount[id]), true count \(truth.count)")
-            let listed = pairWords.withWords(of: id) { Array($0) }
-            precondition(zip(listed, listed.dropFirst()).allSatisfy { $0 < $1 }, "word list of pair \(id) not ascending")
-            if !listed.isEmpty {
-                let listedSet = Set(listed)
-                precondition(truth.words.isSubset(of: listedSet), "pair \(id) does not list every word holding it")
+        // Each registered pair: its shard and its id there.
+        var registered: [UInt64: (shard: Int, id: Int)] = [:]
+        var chosen: [UInt64: Int64] = [:]
+        for (index, box) in shards.enumerated() {
+            let shard = box.shard
+            shard.ids._checkInvariants()
+            precondition(shard.ids.count == shard.counts.count && shard.counts.count == shard.words.count,
+                         "shard \(index): pair map \(shard.ids.count), counts \(shard.counts.count), word lists \(shard.words.count)")
+            var ids = Set<Int>()
+            shard.ids.forEach { key, id in
+                precondition(self.shard(of: key) == index, "pair \(key) registered in shard \(index)")
+                registered[key] = (index, Int(id))
+                ids.insert(Int(id))
+            }
+            precondition(ids.count == shard.counts.count, "pair ids of shard \(index) are not one per pair")
+            shard.heap._checkInvariants()
+            if let top = shard.heap.top {
+                let id = Int(shard.ids.liveID(for: Self.key(top.left, top.right)))
+                precondition(id >= 0 && shard.counts[id] == top.count, "the top of shard \(index) is not settled")
+            }
+            for entry in shard.heap.unordered {
+                let key = Self.key(entry.left, entry.right)
+                let id = Int(shard.ids.liveID(for: key))
+                precondition(id >= 0, "heap entry for an unregistered pair")
+                precondition(chosen.updateValue(entry.count, forKey: key) == nil, "two heap entries for pair \(key)")
+                precondition(entry.count >= shard.counts[id], "heap entry of pair \(key) is below its true count")
             }
         }
-
-        heap._checkInvariants()
-        var entries: [UInt64: Int64] = [:]
-        for entry in heap.unordered {
-            let key = Self.key(entry.left, entry.right)
-            guard let id = registered[key] else { preconditionFailure("heap entry for an unregistered pair") }
-            precondition(entries.updateValue(entry.count, forKey: key) == nil, "two heap entries for pair \(id)")
-            precondition(entry.count >= pairCount[id], "heap entry of pair \(id) is below its true count")
-        }
-        for (key, id) in registered where pairCount[id] >= threshold {
-            let left = UInt32(truncatingIfNeeded: key >> 32)
-            let right = UInt32(truncatingIfNeeded: key)
-            if vocabulary.contains(vocabulary.concatenation(left, right)) { continue }
-            precondition(entries[key] != nil, "pair \(id) may be chosen but has no heap entry")
+        for (key, place) in registered {
+            let shard = shards[place.shard].shard
+            let count = shard.counts[place.id]
+            let truth = trueCounts[key] ?? (0, [])
+            precondition(count == truth.count,
+                         "pair \(key >> 32),\(key & 0xFFFF_FFFF): count \(count), true count \(truth.count)")
+            let listed = shard.words.withWords(of: place.id) { Array($0) }
+            precondition(zip(listed, listed.dropFirst()).allSatisfy { $0 < $1 }, "word list of pair \(key) not ascending")
+            if !listed.isEmpty {
+                precondition(truth.words.isSubset(of: Set(listed)), "pair \(key) does not list every word holding it")
+            }
+            if count >= threshold {
+                let left = UInt32(truncatingIfNeeded: key >> 32)
+                let right = UInt32(truncatingIfNeeded: key)
+                if vocabulary.contains(vocabulary.concatenation(left, right)) { continue }
+                precondition(chosen[key] != nil, "pair \(key) may be chosen but has no heap entry")
+            }
         }
         #endif
     }

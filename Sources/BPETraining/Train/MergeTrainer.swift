@@ -16,9 +16,12 @@ import Dispatch
 /// So a pair below `--min-frequency` then, or too long for `--max-token-length`, can never be
 /// chosen; it is never registered, and changes to its count are simply not recorded.
 ///
-/// Heap invariant: every live pair has exactly one entry, whose stored count is at least its
-/// true count; when the top entry's stored count equals its true count it is the true
-/// maximum, otherwise it is pushed back with its true count.
+/// Live pairs are kept in shards (`PairShard`), one per worker, each with its own pair map,
+/// counts, word lists and heap, so that what a merge changes is added up by all workers at
+/// once. Heap invariant, per shard: every live pair has exactly one entry, whose stored count
+/// is at least its true count, and between merges the top entry's is its true count; so the
+/// best of the shards' tops is the best live pair (SPEC §4's order is total), whatever the
+/// number of shards.
 struct MergeTrainer {
     let vocabulary: TokenVocabulary
 
@@ -32,13 +35,8 @@ struct MergeTrainer {
     var recordStarts: [UInt32] = []
     #endif
 
-    // Live pairs, by dense id.
-    var pairIDs = PairMap()
-    var pairCount: [Int64] = []
-    /// The words a pair was created in, ascending; may list words that no longer hold it.
-    var pairWords = PairWordLists()
-
-    var heap: PairHeap
+    /// Live pairs, in one shard per worker (`PairShard`), by a hash of the pair.
+    let shards: [PairShardBox]
     private(set) var merges: [Merge] = []
 
     static let headerSize = 3
@@ -56,12 +54,8 @@ struct MergeTrainer {
     static let defaultParallelMinimumWords = 256
     /// One per worker (at least one): where rewrites record their count changes.
     let scratches: [MergeScratch]
-    /// The threads that share a merge's rewrite.
+    /// The threads that share a merge's rewrite and its absorption into the shards.
     let workers: MergeWorkers
-    /// Where each pair (x, new) and (new, x) is in a merge's combined new pairs, by x; -1
-    /// outside `registerCombinedNewPairs`.
-    var combinedEnding: [Int32] = []
-    var combinedStarting: [Int32] = []
 
     /// Copies every word of two or more bytes with a positive count; shorter words hold no pair.
     /// - Complexity: O(total bytes of the distinct words).
@@ -71,7 +65,6 @@ struct MergeTrainer {
         parallelMinimumWords: Int = defaultParallelMinimumWords
     ) {
         vocabulary = TokenVocabulary(tieBreak: tieBreak)
-        heap = PairHeap(vocabulary: vocabulary)
         if let base {
             // The base's tokens and merges come first; each word starts as the base encodes it.
             for token in base.tokens.dropFirst(256) { _ = vocabulary.append(token) }
@@ -82,6 +75,8 @@ struct MergeTrainer {
         self.parallelMinimumWords = max(1, parallelMinimumWords)
         scratches = (0..<max(1, threads)).map { _ in MergeScratch() }
         workers = MergeWorkers(threads: scratches.count)
+        let vocabulary = self.vocabulary
+        shards = (0..<scratches.count).map { _ in PairShardBox(PairShard(vocabulary: vocabulary)) }
         if let base {
             copyWords(wordCounts, encodedBy: base)
         } else {
@@ -199,36 +194,57 @@ struct MergeTrainer {
     @inline(__always)
     static func key(_ left: UInt32, _ right: UInt32) -> UInt64 { UInt64(left) << 32 | UInt64(right) }
 
-    /// Whether a pair with this count may ever be merged.
+    /// Which shard holds the pair `key`.
     @inline(__always)
-    func isLive(_ left: UInt32, _ right: UInt32, count: Int64) -> Bool {
-        count >= threshold && vocabulary.length(left) + vocabulary.length(right) <= maxTokenLength
-    }
-
-    /// Gives a live pair an id and its count, and returns its heap entry; the caller then
-    /// gives it its word list (`pairWords.append` or `.reserve`).
-    mutating func register(_ left: UInt32, _ right: UInt32, count: Int64) -> PairEntry {
-        let id = Int32(pairCount.count)
-        _ = pairIDs.id(for: Self.key(left, right)) { id }
-        pairCount.append(count)
-        return PairEntry(count: count, left: left, right: right)
-    }
+    func shard(of key: UInt64) -> Int { PairShards.shard(of: key, among: shards.count) }
 
     /// Counts every pair of every word once (one contiguous run of words per worker, when
-    /// there are enough words), registers the live ones and fills the heap.
+    /// there are enough words), then each shard registers its live ones and fills its heap
+    /// (all shards at once).
     /// - Complexity: O(total tokens / workers) + O(distinct pairs).
     mutating func countInitialPairs() {
         let runs = words.count >= parallelMinimumWords * 64 ? scratches.count : 1
         // Without a base vocabulary every token is still a byte: pairs index a dense table.
         let counted = vocabulary.count == 256 ? countBytePairsInRuns(runs) : countPairsInRuns(runs)
         // The counted lists stay where they are (those of pairs never live are never read).
-        pairWords = PairWordLists(adopting: counted.words)
-        var entries: [PairEntry] = []
-        for pair in counted.pairs where isLive(pair.left, pair.right, count: pair.count) {
-            entries.append(register(pair.left, pair.right, count: pair.count))
-            pairWords.adopt(start: pair.wordsStart, length: pair.wordCount)
+        let shards = self.shards
+        nonisolated(unsafe) let vocabulary = self.vocabulary
+        let threshold = self.threshold
+        let maxTokenLength = self.maxTokenLength
+        workers.run(shares: shards.count) { index in
+            let box = shards[index]
+            box.shard.words = PairWordLists(adopting: counted.words)
+            var entries: [PairEntry] = []
+            for pair in counted.pairs
+            where PairShards.shard(of: Self.key(pair.left, pair.right), among: shards.count) == index
+                && Self.isLive(pair.left, pair.right, count: pair.count, threshold: threshold,
+                               maxTokenLength: maxTokenLength, vocabulary: vocabulary) {
+                entries.append(box.shard.register(pair.left, pair.right, count: pair.count))
+                box.shard.words.adopt(start: pair.wordsStart, length: pair.wordCount)
+            }
+            box.shard.heap = PairHeap(entries, vocabulary: vocabulary)
         }
-        heap = PairHeap(entries, vocabulary: vocabulary)
+    }
+
+    /// Whether a pair with this count may ever be merged.
+    @inline(__always)
+    static func isLive(
+        _ left: UInt32, _ right: UInt32, count: Int64, threshold: Int64, maxTokenLength: Int,
+        vocabulary: TokenVocabulary
+    ) -> Bool {
+        count >= threshold && vocabulary.length(left) + vocabulary.length(right) <= maxTokenLength
+    }
+
+    /// The shard whose top pair is merged next, and that pair: the best of the shards' tops
+    /// (each settled); nil when every heap is empty.
+    /// - Complexity: O(shards).
+    func bestTop() -> (shard: Int, entry: PairEntry)? {
+        var best: (shard: Int, entry: PairEntry)?
+        for (index, box) in shards.enumerated() {
+            guard let top = box.shard.heap.top else { continue }
+            if best == nil || PairHeap.isBetter(top, best!.entry, in: vocabulary) { best = (index, top) }
+        }
+        return best
     }
 
     /// Learns up to `mergeCount` merges (SPEC §4). `progress` is called with the number of
@@ -237,31 +253,25 @@ struct MergeTrainer {
     ///   that held the pair.
     mutating func learn(mergeCount: Int, progress: ((Int) -> Void)? = nil) {
         // Capped: a huge requested size must not reserve memory for merges that cannot happen.
-        merges.reserveCapacity(min(mergeCount, max(1024, heap.count)))
-        while merges.count < mergeCount, var top = heap.popMax() {
-            let id = Int(pairIDs.liveID(for: Self.key(top.left, top.right)))
-            let current = pairCount[id]
-            if current != top.count {
-                if current >= threshold {
-                    top.count = current
-                    heap.insert(top)
-                } else {
-                    pairWords.drop(id)  // it can never be chosen now
-                }
-                continue
-            }
-            if current < threshold { break }
+        merges.reserveCapacity(min(mergeCount, max(1024, shards.reduce(0) { $0 + $1.shard.heap.count })))
+        while merges.count < mergeCount, let (index, top) = bestTop() {
+            // A settled top holds its true count.
+            if top.count < threshold { break }
+            let box = shards[index]
+            let id = Int(box.shard.ids.liveID(for: Self.key(top.left, top.right)))
+            _ = box.shard.heap.popMax()
             let merged = vocabulary.concatenation(top.left, top.right)
             // A pair that would rebuild an existing token is never chosen; it never will be.
             if vocabulary.contains(merged) {
-                pairWords.drop(id)
+                box.shard.words.drop(id)
+                box.shard.settleTop(threshold: threshold)
                 continue
             }
             let newToken = vocabulary.append(merged)
             merges.append(Merge(top.left, top.right))
             // One share per `parallelMinimumWords` words at most: a small merge wakes few helpers.
-            let workers = min(scratches.count, max(1, pairWords.length(of: id) / parallelMinimumWords))
-            applyMerge(left: top.left, right: top.right, pair: id, into: newToken, workers: workers)
+            let workers = min(scratches.count, max(1, box.shard.words.length(of: id) / parallelMinimumWords))
+            applyMerge(left: top.left, right: top.right, shard: index, pair: id, into: newToken, workers: workers)
             if let progress, merges.count % 256 == 0 { progress(merges.count) }
         }
         progress?(merges.count)

@@ -28,6 +28,9 @@ struct PairHeap {
 
     var count: Int { entries.count }
 
+    /// The best entry, left in place.
+    var top: PairEntry? { entries.first }
+
     /// The entries in no particular order (for invariant checks).
     var unordered: [PairEntry] { entries }
 

@@ -13,11 +13,13 @@
 /// compaction copies.)
 ///
 /// Invariant: list `id` is `base[baseStarts[id] ..< baseStarts[id] + baseLengths[id]]` when
-/// `baseLengths[id] > 0`, else `lists[id]`; base lists never overlap; `baseKept` counts the
-/// base lists not dropped, and `base` is freed when it reaches 0.
+/// `baseLengths[id] > 0`, else `lists[id]`; base lists never overlap (within these lists and
+/// with those of every other `PairWordLists` sharing `base`: one per pair shard); `baseKept`
+/// counts the base lists not dropped, and `base` is let go when it reaches 0 (and freed once
+/// every sharer has).
 struct PairWordLists {
     private var lists: [[UInt32]] = []
-    private var base: [UInt32] = []
+    private var base: AdoptedWords?
     private var baseStarts: [Int] = []
     private var baseLengths: [UInt32] = []
     private var baseKept = 0
@@ -26,7 +28,16 @@ struct PairWordLists {
     init() {}
 
     /// No lists yet; `words` holds lists to be registered with `adopt`.
-    init(adopting words: [UInt32]) { base = words }
+    init(adopting words: AdoptedWords) { base = words }
+
+    /// No lists yet; a copy of `words` holds lists to be registered with `adopt`.
+    init(adopting words: [UInt32]) {
+        let adopted = AdoptedWords(count: words.count)
+        if !words.isEmpty {
+            words.withUnsafeBufferPointer { adopted.buffer.baseAddress!.initialize(from: $0.baseAddress!, count: $0.count) }
+        }
+        base = adopted
+    }
 
     /// Lists, one per registered pair.
     var count: Int { lists.count }
@@ -34,7 +45,7 @@ struct PairWordLists {
     /// Registers the next pair's list (id `count`) as `words[start ..< start + length]` of
     /// the adopted array, which no other list holds.
     mutating func adopt(start: Int, length: Int) {
-        precondition(start >= 0 && length >= 0 && start + length <= base.count && length <= Int(UInt32.max),
+        precondition(start >= 0 && length >= 0 && start + length <= (base?.buffer.count ?? 0) && length <= Int(UInt32.max),
                      "list \(start), \(length) outside the adopted words")
         lists.append([])
         baseStarts.append(start)
@@ -72,10 +83,8 @@ struct PairWordLists {
     /// Calls `body` with the list of `pair` (empty once dropped).
     func withWords<Result>(of pair: Int, _ body: (UnsafeBufferPointer<UInt32>) throws -> Result) rethrows -> Result {
         let length = Int(baseLengths[pair])
-        if length > 0 {
-            return try base.withUnsafeBufferPointer { base in
-                try body(UnsafeBufferPointer(rebasing: base[baseStarts[pair] ..< baseStarts[pair] + length]))
-            }
+        if length > 0, let base {
+            return try body(UnsafeBufferPointer(start: base.buffer.baseAddress! + baseStarts[pair], count: length))
         }
         return try lists[pair].withUnsafeBufferPointer(body)
     }
@@ -95,13 +104,28 @@ struct PairWordLists {
         baseLengths[pair] = 0
         baseKept -= 1
         if baseKept == 0 {
-            base = []
+            base = nil
             return
         }
-        // Never read again: its whole pages can go (they would read as zeros).
-        let start = baseStarts[pair]
-        base.withUnsafeMutableBufferPointer { base in
-            LargeAllocation.releasePages(UnsafeMutableRawPointer(base.baseAddress! + start), bytes: 4 * length)
+        // Never read again: its whole pages can go (they would read as zeros). No other list
+        // overlaps it, so no other sharer reads them either.
+        if let base {
+            LargeAllocation.releasePages(
+                UnsafeMutableRawPointer(base.buffer.baseAddress! + baseStarts[pair]), bytes: 4 * length)
         }
     }
+}
+
+/// The initial pair count's word lists, back to back in one allocation that every pair
+/// shard's `PairWordLists` adopts its lists from; freed when the last of them lets go.
+///
+/// `@unchecked Sendable`: its elements are written once, before any shard adopts them; after
+/// that the shards only read their own disjoint lists and release their pages.
+final class AdoptedWords: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<UInt32>
+
+    /// `count` uninitialized words, to be written before they are adopted.
+    init(count: Int) { buffer = .allocate(capacity: count) }
+
+    deinit { buffer.deallocate() }
 }

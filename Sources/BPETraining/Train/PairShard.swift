@@ -1,0 +1,211 @@
+@_spi(Plumbing) import BPECore
+import CPrefetch
+
+/// The live pairs whose key falls to one shard (`PairShards.shard(of:)`): their ids, counts,
+/// word lists and heap. The merge loop keeps one shard per worker, so that after each merge's
+/// rewrite every worker adds up the changes to its own shard's pairs, registers its shard's
+/// new pairs and settles its heap, all at once (`absorb`); the merge chosen next is the best
+/// of the shards' tops (`PairShards.best`).
+///
+/// Invariants, each within the shard: `ids`, `counts` and `words` agree (one dense id per
+/// registered pair); every live pair has exactly one heap entry, whose stored count is at
+/// least its true count; between merges the top entry's stored count is its true count
+/// (`settleTop`), so the top is the shard's best pair.
+struct PairShard {
+    var ids = PairMap()
+    var counts: [Int64] = []
+    /// The words each pair was created in, ascending; may list words that no longer hold it.
+    var words = PairWordLists()
+    var heap: PairHeap
+    /// Where each new pair (x, new) and (new, x) is among a merge's combined new pairs, by x;
+    /// -1 outside `registerCombined`.
+    private var combinedEnding: [Int32] = []
+    private var combinedStarting: [Int32] = []
+
+    init(vocabulary: TokenVocabulary) {
+        heap = PairHeap(vocabulary: vocabulary)
+    }
+
+    /// Gives a live pair an id and its count, and returns its heap entry; the caller then
+    /// gives it its word list (`words.append`, `.reserve` or `.adopt`).
+    mutating func register(_ left: UInt32, _ right: UInt32, count: Int64) -> PairEntry {
+        let id = Int32(counts.count)
+        _ = ids.id(for: MergeTrainer.key(left, right)) { id }
+        counts.append(count)
+        return PairEntry(count: count, left: left, right: right)
+    }
+
+    /// Pops stale tops until the top entry's stored count is its pair's true count: a stale
+    /// one goes back with its true count, or, below `threshold`, is dropped with its list
+    /// (it can never be chosen now).
+    /// - Complexity: O(log heap) per stale entry.
+    mutating func settleTop(threshold: Int64) {
+        while let top = heap.top {
+            let id = Int(ids.liveID(for: MergeTrainer.key(top.left, top.right)))
+            let current = counts[id]
+            if current == top.count { return }
+            _ = heap.popMax()
+            if current >= threshold {
+                heap.insert(PairEntry(count: current, left: top.left, right: top.right))
+            } else {
+                words.drop(id)
+            }
+        }
+    }
+
+    /// What a merge's rewrite changed, for one shard: the pair merged, if it is this shard's,
+    /// and the scratches that rewrote its words.
+    struct Merged {
+        var left: UInt32
+        var right: UInt32
+        var newToken: UInt32
+        /// The merged pair's id here, or -1 when another shard holds it.
+        var id: Int
+    }
+
+    /// This shard's part of a merge once the rewrite is done: the merged pair (if this
+    /// shard's) takes its change and drops its list, this shard's vanished pairs take theirs,
+    /// this shard's live new pairs are registered with their words (joined in scratch order,
+    /// so ascending) and pushed, and the top is settled. `isLive` says which pairs may ever
+    /// be merged. The result is the same for any number of scratches.
+    /// - Complexity: O(pairs changed in this shard + their words listed + log heap each).
+    mutating func absorb(
+        _ merged: Merged, shard: Int, scratches: ArraySlice<MergeScratch>, vocabularySize: Int,
+        threshold: Int64, isLive: (UInt32, UInt32, Int64) -> Bool
+    ) {
+        if merged.id >= 0 {
+            for scratch in scratches { counts[merged.id] += scratch.state.mergedDelta }
+            words.drop(merged.id)
+        }
+        counts.withUnsafeMutableBufferPointer { counts in
+            for scratch in scratches {
+                scratch.state.withExisting(shard: shard) { ids, deltas in
+                    for index in ids.indices {
+                        if index + MergeTrainer.prefetchDistance < ids.count {
+                            bpe_prefetch(counts.baseAddress! + Int(ids[index + MergeTrainer.prefetchDistance]))
+                        }
+                        counts[Int(ids[index])] += deltas[index]
+                    }
+                }
+            }
+        }
+        if scratches.count == 1 {
+            let state = scratches[scratches.startIndex].state
+            state.withNewPairs(shard: shard) { newPairs in
+                for (index, pair) in newPairs.enumerated() {
+                    prefetchSlots(of: newPairs, aheadOf: index)
+                    guard isLive(pair.left, pair.right, pair.count) else { continue }
+                    heap.insert(register(pair.left, pair.right, count: pair.count))
+                    words.append(state.words(of: pair))
+                }
+            }
+        } else {
+            registerCombined(scratches, shard: shard, newToken: merged.newToken, vocabularySize: vocabularySize,
+                             isLive: isLive)
+        }
+        settleTop(threshold: threshold)
+    }
+
+    /// Registering a new pair misses the cache in the pair map, so while `pairs[index]` is
+    /// registered the slot of the pair `prefetchDistance` ahead is fetched (at index 0, the
+    /// first `prefetchDistance` too: most merges register fewer than twice that many).
+    @inline(__always)
+    private func prefetchSlots(of pairs: UnsafeBufferPointer<MergeScratch.State.NewPair>, aheadOf index: Int) {
+        let distance = MergeTrainer.prefetchDistance
+        if index == 0 {
+            for pair in pairs.prefix(distance) { ids.prefetch(MergeTrainer.key(pair.left, pair.right)) }
+        }
+        if index + distance < pairs.count {
+            let ahead = pairs[index + distance]
+            ids.prefetch(MergeTrainer.key(ahead.left, ahead.right))
+        }
+    }
+
+    /// Registers and pushes each live pair with `newToken` of this shard that the scratches
+    /// saw, once: counts added, word lists joined in scratch order (so they stay ascending), in
+    /// the order first seen. Pairs are found by their other token in two token-indexed
+    /// tables, reset before returning.
+    /// - Complexity: O(pairs seen + words listed).
+    private mutating func registerCombined(
+        _ scratches: ArraySlice<MergeScratch>, shard: Int, newToken: UInt32, vocabularySize: Int,
+        isLive: (UInt32, UInt32, Int64) -> Bool
+    ) {
+        if combinedEnding.count < vocabularySize {
+            let missing = max(vocabularySize, 2 * combinedEnding.count) - combinedEnding.count
+            combinedEnding.append(contentsOf: repeatElement(-1, count: missing))
+            combinedStarting.append(contentsOf: repeatElement(-1, count: missing))
+        }
+        // Each distinct pair with its summed count and number of words, and for each
+        // scratch's pair in turn, which of them it is.
+        var combined: [MergeScratch.State.NewPair] = []
+        var combinedIndex: [Int32] = []
+        for scratch in scratches {
+            scratch.state.withNewPairs(shard: shard) { newPairs in
+                for pair in newPairs {
+                    let startsWithNew = pair.left == newToken
+                    let other = Int(startsWithNew ? pair.right : pair.left)
+                    let existing = startsWithNew ? combinedStarting[other] : combinedEnding[other]
+                    if existing >= 0 {
+                        combined[Int(existing)].count += pair.count
+                        combined[Int(existing)].wordCount += pair.wordCount
+                        combinedIndex.append(existing)
+                    } else {
+                        let index = Int32(combined.count)
+                        if startsWithNew { combinedStarting[other] = index } else { combinedEnding[other] = index }
+                        combined.append(pair)
+                        combinedIndex.append(index)
+                    }
+                }
+            }
+        }
+        for pair in combined {
+            if pair.left == newToken { combinedStarting[Int(pair.right)] = -1 } else { combinedEnding[Int(pair.left)] = -1 }
+        }
+        // Each live pair's id, and how many of its words are written; -1 for pairs not registered.
+        var registered = [Int](repeating: -1, count: combined.count)
+        var written = [Int](repeating: 0, count: combined.count)
+        combined.withUnsafeBufferPointer { combined in
+            for (index, pair) in combined.enumerated() {
+                prefetchSlots(of: combined, aheadOf: index)
+                guard isLive(pair.left, pair.right, pair.count) else { continue }
+                heap.insert(register(pair.left, pair.right, count: pair.count))
+                registered[index] = words.reserve(pair.wordCount)
+            }
+        }
+        var position = 0
+        for scratch in scratches {
+            let state = scratch.state
+            state.withNewPairs(shard: shard) { newPairs in
+                for pair in newPairs {
+                    let index = Int(combinedIndex[position])
+                    position += 1
+                    guard registered[index] >= 0 else { continue }
+                    let listed = state.words(of: pair)
+                    words.write(listed, to: registered[index], at: written[index])
+                    written[index] += listed.count
+                }
+            }
+        }
+    }
+}
+
+/// A shard that one worker changes while the others change theirs (`MergeTrainer.applyMerge`).
+/// `@unchecked Sendable`: between merges only the merge loop's thread touches it; during a
+/// merge's absorb phase only the worker of this shard's share does.
+final class PairShardBox: @unchecked Sendable {
+    var shard: PairShard
+    init(_ shard: PairShard) { self.shard = shard }
+}
+
+/// Which shard holds a pair: a hash of its key independent of `PairMap`'s slot hash (which
+/// takes the product's high bits), so that a shard's keys still spread over its map.
+enum PairShards {
+    @inline(__always)
+    static func shard(of key: UInt64, among shards: Int) -> Int {
+        if shards == 1 { return 0 }
+        var mixed = key ^ (key >> 31)
+        mixed = mixed &* 0xBF58_476D_1CE4_E5B9
+        mixed ^= mixed >> 29
+        return Int(truncatingIfNeeded: mixed % UInt64(shards))
+    }
+}
