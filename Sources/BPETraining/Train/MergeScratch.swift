@@ -25,28 +25,24 @@ final class MergeScratch: @unchecked Sendable {
 
     // What `finish` hands to the merge loop, by pair shard (`PairShards`).
     /// Changes to live pairs that existed before the merge, by pair id within their shard.
-    private var existingIDs: [[Int32]] = []
-    private var existingDeltas: [[Int64]] = []
+    private var existingIDs: [ScratchColumn<Int32>] = []
+    private var existingDeltas: [ScratchColumn<Int64>] = []
     /// Change to the merged pair's own count.
     var mergedDelta: Int64 = 0
     /// The pairs with the new token, in the order this worker first saw them.
-    private var newPairs: [[NewPair]] = []
+    private var newPairs: [ScratchColumn<NewPair>] = []
     /// Their words, each pair's in one run.
     private var newPairWords = ScratchColumn<UInt32>()
 
-    /// Calls `body` with the ids (within `shard`) of the live pairs that lost weight, and
-    /// their losses.
-    func withExisting(shard: Int, _ body: (UnsafeBufferPointer<Int32>, UnsafeBufferPointer<Int64>) -> Void) {
-        existingIDs[shard].withUnsafeBufferPointer { ids in
-            existingDeltas[shard].withUnsafeBufferPointer { deltas in body(ids, deltas) }
-        }
+    /// The ids (within `shard`) of the live pairs that lost weight, and their losses; valid
+    /// until the next merge.
+    func existing(shard: Int) -> (ids: UnsafeBufferPointer<Int32>, deltas: UnsafeBufferPointer<Int64>) {
+        (existingIDs[shard].usedElements, existingDeltas[shard].usedElements)
     }
 
-    /// Calls `body` with the pairs with the new token that belong to `shard`, in the order
-    /// first seen.
-    func withNewPairs(shard: Int, _ body: (UnsafeBufferPointer<NewPair>) -> Void) {
-        newPairs[shard].withUnsafeBufferPointer(body)
-    }
+    /// The pairs with the new token that belong to `shard`, in the order first seen; valid
+    /// until the next merge.
+    func newPairs(shard: Int) -> UnsafeBufferPointer<NewPair> { newPairs[shard].usedElements }
 
     /// The words `pair` (one of `newPairs`) appeared in, ascending; valid until the next merge.
     func words(of pair: NewPair) -> UnsafeBufferPointer<UInt32> {
@@ -85,10 +81,10 @@ final class MergeScratch: @unchecked Sendable {
     /// and forgets the previous merge's results.
     /// - Complexity: O(shards) amortized (the tables double when the vocabulary outgrows them).
     mutating func reset(vocabularySize: Int, shards: Int) {
-        if existingIDs.count != shards {
-            existingIDs = Array(repeating: [], count: shards)
-            existingDeltas = Array(repeating: [], count: shards)
-            newPairs = Array(repeating: [], count: shards)
+        while existingIDs.count < shards {
+            existingIDs.append(ScratchColumn())
+            existingDeltas.append(ScratchColumn())
+            newPairs.append(ScratchColumn())
         }
         if endingInNew.capacity < vocabularySize {
             let tokens = Swift.max(vocabularySize, endingInNew.capacity * 2, 1024)
@@ -106,9 +102,9 @@ final class MergeScratch: @unchecked Sendable {
             seenWords.grow(to: 2 * tokens, filling: 0)
         }
         for shard in 0..<shards {
-            existingIDs[shard].removeAll(keepingCapacity: true)
-            existingDeltas[shard].removeAll(keepingCapacity: true)
-            newPairs[shard].removeAll(keepingCapacity: true)
+            existingIDs[shard].count = 0
+            existingDeltas[shard].count = 0
+            newPairs[shard].count = 0
         }
         mergedDelta = 0
     }
@@ -158,7 +154,7 @@ final class MergeScratch: @unchecked Sendable {
     /// tracked) and the pairs seen into `newPairs` of their shards with their words in
     /// `newPairWords`, then empties the tables for the next merge.
     /// - Complexity: O(distinct pairs touched + words listed).
-    mutating func finish(left: UInt32, right: UInt32, maps: [PairMap]) {
+    mutating func finish(left: UInt32, right: UInt32, maps: [PairMap.Lookup]) {
         resolve(touchedBefore, vanishingBefore, maps: maps) { MergeTrainer.key($0, left) }
         resolve(touchedAfter, vanishingAfter, maps: maps) { MergeTrainer.key(right, $0) }
         touchedBefore.count = 0
@@ -192,7 +188,7 @@ final class MergeScratch: @unchecked Sendable {
     /// Looks up the pair `key(x)` of each touched x in its shard's map and records its summed
     /// loss there if it is live; leaves the sums at 0.
     private mutating func resolve(
-        _ touched: ScratchColumn<UInt32>, _ sums: ScratchColumn<Int64>, maps: [PairMap],
+        _ touched: ScratchColumn<UInt32>, _ sums: ScratchColumn<Int64>, maps: [PairMap.Lookup],
         key: (UInt32) -> UInt64
     ) {
         let tokens = touched.usedElements
@@ -216,6 +212,9 @@ final class MergeScratch: @unchecked Sendable {
 
     /// Frees the tables' memory; called once, by the owning scratch.
     func deallocate() {
+        for column in existingIDs { column.deallocate() }
+        for column in existingDeltas { column.deallocate() }
+        for column in newPairs { column.deallocate() }
         endingInNew.deallocate()
         startingWithNew.deallocate()
         vanishingBefore.deallocate()

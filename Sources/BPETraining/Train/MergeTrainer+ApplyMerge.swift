@@ -14,20 +14,13 @@ extension MergeTrainer {
     ) {
         let active = scratches[..<workers]
         let vocabularySize = vocabulary.count
-        for scratch in active { scratch.state.reset(vocabularySize: vocabularySize, shards: shards.count) }
-        do {
-            // Copies of the shards' maps, read by the workers and gone before the shards
-            // register pairs (which would otherwise copy them).
-            let maps = shards.map(\.shard.ids)
-            shards[mergedShard].shard.words.withWords(of: merged) { listed in
-                words.withUnsafeMutableBufferPointer { buffer in
-                    Self.rewriteChunks(
-                        listed: listed, records: buffer.baseAddress!, left: left, right: right,
-                        newToken: newToken, maps: maps, scratches: active, workers: self.workers)
-                }
-            }
-        }
         let shards = self.shards
+        for scratch in active { scratch.state.reset(vocabularySize: vocabularySize, shards: shards.count) }
+        // The maps as they stand: no shard registers a pair before every rewrite is done.
+        for index in shards.indices { lookups[index] = shards[index].shard.lookup() }
+        let lookups = self.lookups
+        // Held apart from the shard, which drops its own reference while absorbing.
+        let held = shards[mergedShard].shard.heldWords(of: merged)
         let threshold = self.threshold
         let maxTokenLength = self.maxTokenLength
         nonisolated(unsafe) let vocabulary = self.vocabulary
@@ -41,41 +34,53 @@ extension MergeTrainer {
                             vocabulary: vocabulary)
             }
         }
-        if shards.count == 1 { absorb(0) } else { self.workers.run(shares: shards.count, absorb) }
+        let pool = self.workers
+        held.withWords { listed in
+            words.withUnsafeMutableBufferPointer { buffer in
+                // Workers write disjoint words and read the rest, and read the list.
+                nonisolated(unsafe) let records = buffer.baseAddress!
+                nonisolated(unsafe) let listed = listed
+                let rewrite = { @Sendable (worker: Int) in
+                    guard worker < workers else { return }
+                    Self.rewriteChunk(
+                        (listed.count * worker / workers)..<(listed.count * (worker + 1) / workers), of: listed,
+                        in: records, left: left, right: right, newToken: newToken, lookups: lookups,
+                        scratch: active[worker])
+                }
+                if shards.count == 1 {
+                    rewrite(0)
+                    absorb(0)
+                } else {
+                    pool.run(shares: shards.count, rewrite, then: absorb)
+                }
+            }
+        }
     }
 
-    /// Each scratch rewrites its contiguous chunk of `listed`, in parallel when there are several.
-    private static func rewriteChunks(
-        listed: UnsafeBufferPointer<UInt32>, records: UnsafeMutablePointer<UInt32>, left: UInt32, right: UInt32,
-        newToken: UInt32, maps: [PairMap], scratches: ArraySlice<MergeScratch>, workers pool: MergeWorkers
+    /// Rewrites the words `listed[chunk]` with `scratch`, then finishes its record of the
+    /// changes (`MergeScratch.State.finish`).
+    private static func rewriteChunk(
+        _ chunk: Range<Int>, of listed: UnsafeBufferPointer<UInt32>, in records: UnsafeMutablePointer<UInt32>,
+        left: UInt32, right: UInt32, newToken: UInt32, lookups: [PairMap.Lookup], scratch: MergeScratch
     ) {
-        // Workers write disjoint words and read the rest, and read the list.
-        nonisolated(unsafe) let records = records
-        nonisolated(unsafe) let listed = listed
-        let workers = scratches.count
-        let work = { @Sendable (worker: Int) in
-            let chunk = (listed.count * worker / workers)..<(listed.count * (worker + 1) / workers)
-            let scratch = scratches[scratches.startIndex + worker]
-            var state = scratch.state
-            scratch.state = MergeScratch.State()  // `state` is now the only owner: no copies
-            defer { scratch.state = state }
-            // A record (12 bytes of header, 4 per token) often spans two cache lines: fetch both.
-            @inline(__always) func prefetch(_ record: UInt32) {
-                bpe_prefetch(records + Int(record))
-                bpe_prefetch(records + Int(record) + 15)
-            }
-            for index in chunk.prefix(prefetchDistance) { prefetch(listed[index]) }
-            for index in chunk {
-                if index + prefetchDistance < chunk.upperBound {
-                    prefetch(listed[index + prefetchDistance])
-                }
-                rewrite(
-                    word: Int(listed[index]), in: records, left: left, right: right,
-                    newToken: newToken, scratch: &state)
-            }
-            state.finish(left: left, right: right, maps: maps)
+        var state = scratch.state
+        scratch.state = MergeScratch.State()  // `state` is now the only owner: no copies
+        defer { scratch.state = state }
+        // A record (12 bytes of header, 4 per token) often spans two cache lines: fetch both.
+        @inline(__always) func prefetch(_ record: UInt32) {
+            bpe_prefetch(records + Int(record))
+            bpe_prefetch(records + Int(record) + 15)
         }
-        pool.run(shares: workers, work)
+        for index in chunk.prefix(prefetchDistance) { prefetch(listed[index]) }
+        for index in chunk {
+            if index + prefetchDistance < chunk.upperBound {
+                prefetch(listed[index + prefetchDistance])
+            }
+            rewrite(
+                word: Int(listed[index]), in: records, left: left, right: right,
+                newToken: newToken, scratch: &state)
+        }
+        state.finish(left: left, right: right, maps: lookups)
     }
 
     /// Replaces, left to right and without overlap, each (left, right) in one word by

@@ -56,6 +56,8 @@ struct MergeTrainer {
     let scratches: [MergeScratch]
     /// The threads that share a merge's rewrite and its absorption into the shards.
     let workers: MergeWorkers
+    /// Each shard's pair map as a view for the rewrite's lookups, renewed at each merge.
+    var lookups: [PairMap.Lookup] = []
 
     /// Copies every word of two or more bytes with a positive count; shorter words hold no pair.
     /// - Complexity: O(total bytes of the distinct words).
@@ -77,6 +79,7 @@ struct MergeTrainer {
         workers = MergeWorkers(threads: scratches.count)
         let vocabulary = self.vocabulary
         shards = (0..<scratches.count).map { _ in PairShardBox(PairShard(vocabulary: vocabulary)) }
+        lookups = shards.map { $0.shard.lookup() }
         if let base {
             copyWords(wordCounts, encodedBy: base)
         } else {
@@ -241,7 +244,7 @@ struct MergeTrainer {
     func bestTop() -> (shard: Int, entry: PairEntry)? {
         var best: (shard: Int, entry: PairEntry)?
         for (index, box) in shards.enumerated() {
-            guard let top = box.shard.heap.top else { continue }
+            guard let top = box.shard.top() else { continue }
             if best == nil || PairHeap.isBetter(top, best!.entry, in: vocabulary) { best = (index, top) }
         }
         return best
@@ -258,8 +261,7 @@ struct MergeTrainer {
             // A settled top holds its true count.
             if top.count < threshold { break }
             let box = shards[index]
-            let id = Int(box.shard.ids.liveID(for: Self.key(top.left, top.right)))
-            _ = box.shard.heap.popMax()
+            let id = box.shard.popTop()
             let merged = vocabulary.concatenation(top.left, top.right)
             // A pair that would rebuild an existing token is never chosen; it never will be.
             if vocabulary.contains(merged) {
@@ -270,7 +272,7 @@ struct MergeTrainer {
             let newToken = vocabulary.append(merged)
             merges.append(Merge(top.left, top.right))
             // One share per `parallelMinimumWords` words at most: a small merge wakes few helpers.
-            let workers = min(scratches.count, max(1, box.shard.words.length(of: id) / parallelMinimumWords))
+            let workers = min(scratches.count, max(1, box.shard.listLength(of: id) / parallelMinimumWords))
             applyMerge(left: top.left, right: top.right, shard: index, pair: id, into: newToken, workers: workers)
             if let progress, merges.count % 256 == 0 { progress(merges.count) }
         }

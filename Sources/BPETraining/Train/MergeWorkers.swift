@@ -32,6 +32,8 @@ final class MergeWorkers: Sendable {
         /// counter << 16 | shares of the latest task.
         let generation = Atomic<Int>(0)
         let remaining = Atomic<Int>(0)
+        /// Shares that reached the barrier of a two-step run (`run(shares:_:then:)`).
+        let arrived = Atomic<Int>(0)
         let stopping = Atomic<Bool>(false)
         /// Index 0 is unused (the caller's share).
         let beds: [Bed]
@@ -99,6 +101,31 @@ final class MergeWorkers: Sendable {
             if spins > Self.pauseLimit { sched_yield() } else { bpe_spin_pause() }
         }
         shared.task = nil
+    }
+
+    /// Runs `first(0) ..< first(shares)`, then, once all are done, `second(0) ..<
+    /// second(shares)`, and returns when those are done. When every share has a thread of its
+    /// own, both steps are one hand-out: each share waits at a barrier between its two steps
+    /// (spinning, then yielding), which saves a hand-out and a wait per call.
+    func run(shares: Int, _ first: @escaping @Sendable (Int) -> Void, then second: @escaping @Sendable (Int) -> Void) {
+        guard shares > 1, shares <= count else {
+            run(shares: shares, first)
+            run(shares: shares, second)
+            return
+        }
+        let shared = self.shared
+        shared.arrived.store(0, ordering: .relaxed)
+        run(shares: shares) { share in
+            first(share)
+            // Every share's first step happens before any share's second (release/acquire).
+            shared.arrived.add(1, ordering: .acquiringAndReleasing)
+            var spins = 0
+            while shared.arrived.load(ordering: .acquiring) < shares {
+                spins += 1
+                if spins > Self.pauseLimit { sched_yield() } else { bpe_spin_pause() }
+            }
+            second(share)
+        }
     }
 
     /// A helper's loop: waits for each new generation, runs its share if it has one.

@@ -7,45 +7,85 @@ import CPrefetch
 ///
 /// Invariant: the capacity is a power of two and at most 3/4 of the slots are used, so a
 /// probe sequence is short (the hash spreads keys well) and always ends at an empty slot.
+///
+/// The slots live in memory the map manages itself (copied on write, like an array's), so
+/// that `lookup` can hand the rewrite workers a plain pointer: their many lookups then take
+/// no reference and no uniqueness check.
 struct PairMap {
     struct Slot {
         var key: UInt64
         var id: Int32
     }
 
+    /// The slots' memory, freed with its last holder.
+    private final class Storage: @unchecked Sendable {
+        let slots: UnsafeMutableBufferPointer<Slot>
+
+        /// `capacity` empty slots, on huge pages when large (lookups land at random).
+        init(capacity: Int) {
+            slots = .allocate(capacity: capacity)
+            LargeAllocation.adviseHugePages(
+                UnsafeMutableRawPointer(slots.baseAddress!), bytes: capacity * MemoryLayout<Slot>.stride)
+            slots.initialize(repeating: Slot(key: PairMap.emptyKey, id: -1))
+        }
+
+        deinit { slots.deallocate() }
+    }
+
+    /// A read-only view of the map for lookups (`liveID`, `prefetch`); valid while the map it
+    /// came from lives and takes no insertion.
+    struct Lookup: @unchecked Sendable {
+        fileprivate let slots: UnsafePointer<Slot>
+        fileprivate let shift: UInt64
+        fileprivate let mask: Int
+
+        /// The id stored for `key`, or -1 if there is none.
+        /// - Complexity: O(1) expected.
+        @inline(__always)
+        func liveID(for key: UInt64) -> Int32 {
+            var index = ByteHash.fibonacci(key, shift: shift)
+            while true {
+                let slot = slots[index]
+                if slot.key == key { return slot.id }
+                if slot.key == PairMap.emptyKey { return -1 }
+                index = (index + 1) & mask
+            }
+        }
+
+        /// Asks the cache for the slot where a lookup of `key` starts.
+        @inline(__always)
+        func prefetch(_ key: UInt64) {
+            bpe_prefetch(slots + ByteHash.fibonacci(key, shift: shift))
+        }
+    }
+
     static let emptyKey = UInt64.max
-    private(set) var slots: [Slot]
+    private var storage: Storage
     private var shift: UInt64
     private(set) var count = 0
 
     init(minimumCapacity: Int = 1 << 16) {
         var capacity = 1 << 4
         while capacity * 3 < minimumCapacity * 4 { capacity <<= 1 }
-        slots = Self.emptySlots(capacity)
+        storage = Storage(capacity: capacity)
         shift = UInt64(64 - capacity.trailingZeroBitCount)
     }
 
-    /// `capacity` empty slots, on huge pages when large (lookups land at random).
-    private static func emptySlots(_ capacity: Int) -> [Slot] {
-        [Slot](unsafeUninitializedCapacity: capacity) { buffer, initialized in
-            LargeAllocation.adviseHugePages(
-                UnsafeMutableRawPointer(buffer.baseAddress!), bytes: capacity * MemoryLayout<Slot>.stride)
-            buffer.initialize(repeating: Slot(key: Self.emptyKey, id: -1))
-            initialized = capacity
-        }
-    }
+    /// The slots, for reading.
+    var slots: UnsafeBufferPointer<Slot> { UnsafeBufferPointer(storage.slots) }
 
-    @inline(__always)
-    private func home(of key: UInt64) -> Int {
-        ByteHash.fibonacci(key, shift: shift)
+    /// A view for lookups, valid until the next insertion (see `Lookup`).
+    var lookup: Lookup {
+        Lookup(slots: UnsafePointer(storage.slots.baseAddress!), shift: shift, mask: storage.slots.count - 1)
     }
 
     /// The id stored for `key`, or the result of `makeID()` stored as its id if absent.
     /// - Complexity: O(1) expected.
     @inline(__always)
     mutating func id(for key: UInt64, orInsert makeID: () -> Int32) -> Int32 {
+        let slots = storage.slots
         let mask = slots.count - 1
-        var index = home(of: key)
+        var index = ByteHash.fibonacci(key, shift: shift)
         while true {
             let slot = slots[index]
             if slot.key == key { return slot.id }
@@ -53,43 +93,39 @@ struct PairMap {
             index = (index + 1) & mask
         }
         let id = makeID()
-        slots[index] = Slot(key: key, id: id)
+        if !isKnownUniquelyReferenced(&storage) { rehash(capacity: slots.count) }
+        if (count + 1) * 4 > storage.slots.count * 3 { rehash(capacity: storage.slots.count * 2) }
+        insert(Slot(key: key, id: id))
         count += 1
-        if count * 4 > slots.count * 3 { grow() }
         return id
     }
 
     /// The id stored for `key`, or -1 if there is none.
     /// - Complexity: O(1) expected.
     @inline(__always)
-    func liveID(for key: UInt64) -> Int32 {
-        let mask = slots.count - 1
-        var index = home(of: key)
-        while true {
-            let slot = slots[index]
-            if slot.key == key { return slot.id }
-            if slot.key == Self.emptyKey { return -1 }
-            index = (index + 1) & mask
-        }
-    }
+    func liveID(for key: UInt64) -> Int32 { lookup.liveID(for: key) }
 
     /// Asks the cache for the slot where a lookup of `key` starts.
     @inline(__always)
-    func prefetch(_ key: UInt64) {
-        slots.withUnsafeBufferPointer { bpe_prefetch($0.baseAddress! + home(of: key)) }
+    func prefetch(_ key: UInt64) { lookup.prefetch(key) }
+
+    /// Puts `slot` (whose key is absent) in the first empty slot from its home.
+    @inline(__always)
+    private func insert(_ slot: Slot) {
+        let slots = storage.slots
+        let mask = slots.count - 1
+        var index = ByteHash.fibonacci(slot.key, shift: shift)
+        while slots[index].key != Self.emptyKey { index = (index + 1) & mask }
+        slots[index] = slot
     }
 
-    private mutating func grow() {
-        let old = slots
-        let capacity = old.count * 2
-        slots = Self.emptySlots(capacity)
+    /// Moves every key into fresh storage of `capacity` slots (a copy, when the storage is
+    /// shared, or growth).
+    private mutating func rehash(capacity: Int) {
+        let old = storage
+        storage = Storage(capacity: capacity)
         shift = UInt64(64 - capacity.trailingZeroBitCount)
-        let mask = capacity - 1
-        for slot in old where slot.key != Self.emptyKey {
-            var index = home(of: slot.key)
-            while slots[index].key != Self.emptyKey { index = (index + 1) & mask }
-            slots[index] = slot
-        }
+        for slot in old.slots where slot.key != Self.emptyKey { insert(slot) }
     }
 }
 

@@ -21,6 +21,12 @@ struct PairShard {
     /// -1 outside `registerCombined`.
     private var combinedEnding: [Int32] = []
     private var combinedStarting: [Int32] = []
+    // `registerCombined`'s lists, kept between merges so their memory is reused; owned by the
+    // shard's box, which frees them (`deallocateScratch`).
+    private var combined = ScratchColumn<MergeScratch.State.NewPair>()
+    private var combinedIndex = ScratchColumn<Int32>()
+    private var registered = ScratchColumn<Int>()
+    private var written = ScratchColumn<Int>()
 
     init(vocabulary: TokenVocabulary) {
         heap = PairHeap(vocabulary: vocabulary)
@@ -34,6 +40,28 @@ struct PairShard {
         counts.append(count)
         return PairEntry(count: count, left: left, right: right)
     }
+
+    // The merge loop reaches a shard through its box; these are `mutating` so that the box's
+    // shard is accessed in place (a non-mutating call through a class property may copy the
+    // whole shard, a retain of each of its arrays).
+
+    /// The best entry, settled (see `settleTop`).
+    mutating func top() -> PairEntry? { heap.top }
+
+    /// Removes the top entry, the pair about to be merged, and returns its id.
+    mutating func popTop() -> Int {
+        let top = heap.popMax()!
+        return Int(ids.liveID(for: MergeTrainer.key(top.left, top.right)))
+    }
+
+    /// The number of words listed for the pair `id`.
+    mutating func listLength(of id: Int) -> Int { words.length(of: id) }
+
+    /// The words listed for the pair `id`, held apart from the shard.
+    mutating func heldWords(of id: Int) -> PairWordLists.Held { words.held(id) }
+
+    /// A view of the pair map for lookups, valid until the next registration.
+    mutating func lookup() -> PairMap.Lookup { ids.lookup }
 
     /// Pops stale tops until the top entry's stored count is its pair's true count: a stale
     /// one goes back with its true count, or, below `threshold`, is dropped with its list
@@ -79,25 +107,23 @@ struct PairShard {
         }
         counts.withUnsafeMutableBufferPointer { counts in
             for scratch in scratches {
-                scratch.state.withExisting(shard: shard) { ids, deltas in
-                    for index in ids.indices {
-                        if index + MergeTrainer.prefetchDistance < ids.count {
-                            bpe_prefetch(counts.baseAddress! + Int(ids[index + MergeTrainer.prefetchDistance]))
-                        }
-                        counts[Int(ids[index])] += deltas[index]
+                let (ids, deltas) = scratch.state.existing(shard: shard)
+                for index in ids.indices {
+                    if index + MergeTrainer.prefetchDistance < ids.count {
+                        bpe_prefetch(counts.baseAddress! + Int(ids[index + MergeTrainer.prefetchDistance]))
                     }
+                    counts[Int(ids[index])] += deltas[index]
                 }
             }
         }
         if scratches.count == 1 {
-            let state = scratches[scratches.startIndex].state
-            state.withNewPairs(shard: shard) { newPairs in
-                for (index, pair) in newPairs.enumerated() {
-                    prefetchSlots(of: newPairs, aheadOf: index)
-                    guard isLive(pair.left, pair.right, pair.count) else { continue }
-                    heap.insert(register(pair.left, pair.right, count: pair.count))
-                    words.append(state.words(of: pair))
-                }
+            let scratch = scratches[scratches.startIndex]
+            let newPairs = scratch.state.newPairs(shard: shard)
+            for (index, pair) in newPairs.enumerated() {
+                prefetchSlots(of: newPairs, aheadOf: index)
+                guard isLive(pair.left, pair.right, pair.count) else { continue }
+                heap.insert(register(pair.left, pair.right, count: pair.count))
+                words.append(scratch.state.words(of: pair))
             }
         } else {
             registerCombined(scratches, shard: shard, newToken: merged.newToken, vocabularySize: vocabularySize,
@@ -137,55 +163,65 @@ struct PairShard {
         }
         // Each distinct pair with its summed count and number of words, and for each
         // scratch's pair in turn, which of them it is.
-        var combined: [MergeScratch.State.NewPair] = []
-        var combinedIndex: [Int32] = []
+        combined.count = 0
+        combinedIndex.count = 0
         for scratch in scratches {
-            scratch.state.withNewPairs(shard: shard) { newPairs in
-                for pair in newPairs {
-                    let startsWithNew = pair.left == newToken
-                    let other = Int(startsWithNew ? pair.right : pair.left)
-                    let existing = startsWithNew ? combinedStarting[other] : combinedEnding[other]
-                    if existing >= 0 {
-                        combined[Int(existing)].count += pair.count
-                        combined[Int(existing)].wordCount += pair.wordCount
-                        combinedIndex.append(existing)
-                    } else {
-                        let index = Int32(combined.count)
-                        if startsWithNew { combinedStarting[other] = index } else { combinedEnding[other] = index }
-                        combined.append(pair)
-                        combinedIndex.append(index)
-                    }
+            for pair in scratch.state.newPairs(shard: shard) {
+                let startsWithNew = pair.left == newToken
+                let other = Int(startsWithNew ? pair.right : pair.left)
+                let existing = startsWithNew ? combinedStarting[other] : combinedEnding[other]
+                if existing >= 0 {
+                    var sum = combined[Int(existing)]
+                    sum.count += pair.count
+                    sum.wordCount += pair.wordCount
+                    combined[Int(existing)] = sum
+                    combinedIndex.append(existing)
+                } else {
+                    let index = Int32(combined.count)
+                    if startsWithNew { combinedStarting[other] = index } else { combinedEnding[other] = index }
+                    combined.append(pair)
+                    combinedIndex.append(index)
                 }
             }
         }
-        for pair in combined {
+        for pair in combined.usedElements {
             if pair.left == newToken { combinedStarting[Int(pair.right)] = -1 } else { combinedEnding[Int(pair.left)] = -1 }
         }
         // Each live pair's id, and how many of its words are written; -1 for pairs not registered.
-        var registered = [Int](repeating: -1, count: combined.count)
-        var written = [Int](repeating: 0, count: combined.count)
-        combined.withUnsafeBufferPointer { combined in
-            for (index, pair) in combined.enumerated() {
-                prefetchSlots(of: combined, aheadOf: index)
-                guard isLive(pair.left, pair.right, pair.count) else { continue }
-                heap.insert(register(pair.left, pair.right, count: pair.count))
-                registered[index] = words.reserve(pair.wordCount)
+        let pairs = combined.usedElements
+        registered.count = 0
+        written.count = 0
+        for (index, pair) in pairs.enumerated() {
+            prefetchSlots(of: pairs, aheadOf: index)
+            written.append(0)
+            guard isLive(pair.left, pair.right, pair.count) else {
+                registered.append(-1)
+                continue
             }
+            heap.insert(register(pair.left, pair.right, count: pair.count))
+            registered.append(words.reserve(pair.wordCount))
         }
         var position = 0
         for scratch in scratches {
-            let state = scratch.state
-            state.withNewPairs(shard: shard) { newPairs in
-                for pair in newPairs {
-                    let index = Int(combinedIndex[position])
-                    position += 1
-                    guard registered[index] >= 0 else { continue }
-                    let listed = state.words(of: pair)
-                    words.write(listed, to: registered[index], at: written[index])
-                    written[index] += listed.count
-                }
+            for pair in scratch.state.newPairs(shard: shard) {
+                let index = Int(combinedIndex[position])
+                position += 1
+                guard registered[index] >= 0 else { continue }
+                let listed = scratch.state.words(of: pair)
+                words.write(listed, to: registered[index], at: written[index])
+                written[index] += listed.count
             }
         }
+    }
+}
+
+extension PairShard {
+    /// Frees `registerCombined`'s lists; called once, by the owning box.
+    func deallocateScratch() {
+        combined.deallocate()
+        combinedIndex.deallocate()
+        registered.deallocate()
+        written.deallocate()
     }
 }
 
@@ -195,6 +231,7 @@ struct PairShard {
 final class PairShardBox: @unchecked Sendable {
     var shard: PairShard
     init(_ shard: PairShard) { self.shard = shard }
+    deinit { shard.deallocateScratch() }
 }
 
 /// Which shard holds a pair: a hash of its key independent of `PairMap`'s slot hash (which

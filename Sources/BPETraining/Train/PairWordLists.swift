@@ -89,6 +89,28 @@ struct PairWordLists {
         return try lists[pair].withUnsafeBufferPointer(body)
     }
 
+    /// A list held apart from the lists (a reference, not a copy), readable while the lists
+    /// change, even once its pair drops it.
+    struct Held: @unchecked Sendable {
+        fileprivate let base: AdoptedWords?
+        fileprivate let start: Int
+        fileprivate let length: Int
+        fileprivate let list: [UInt32]
+
+        /// Calls `body` with the held words.
+        func withWords<Result>(_ body: (UnsafeBufferPointer<UInt32>) throws -> Result) rethrows -> Result {
+            if let base { return try body(UnsafeBufferPointer(start: base.buffer.baseAddress! + start, count: length)) }
+            return try list.withUnsafeBufferPointer(body)
+        }
+    }
+
+    /// The list of `pair`, held (see `Held`).
+    func held(_ pair: Int) -> Held {
+        let length = Int(baseLengths[pair])
+        if length > 0, let base { return Held(base: base, start: baseStarts[pair], length: length, list: []) }
+        return Held(base: nil, start: 0, length: 0, list: lists[pair])
+    }
+
     /// The number of words listed for `pair`.
     func length(of pair: Int) -> Int {
         baseLengths[pair] > 0 ? Int(baseLengths[pair]) : lists[pair].count
