@@ -34,15 +34,32 @@ final class MergeScratch: @unchecked Sendable {
     /// Their words, each pair's in one run.
     private var newPairWords = ScratchColumn<UInt32>()
 
-    /// The ids (within `shard`) of the live pairs that lost weight, and their losses; valid
-    /// until the next merge.
-    func existing(shard: Int) -> (ids: UnsafeBufferPointer<Int32>, deltas: UnsafeBufferPointer<Int64>) {
-        (existingIDs[shard].usedElements, existingDeltas[shard].usedElements)
+    /// What this worker's share of a merge changed in one pair shard, as plain views, valid
+    /// until the next merge: the shard's worker reads them with no reference counting (the
+    /// other workers read theirs at the same time).
+    struct ShardChanges {
+        /// Change to the merged pair's own count (the same in every shard's view).
+        let mergedDelta: Int64
+        /// Ids (within the shard) of the live pairs that lost weight, and their losses.
+        let existingIDs: UnsafeBufferPointer<Int32>
+        let existingDeltas: UnsafeBufferPointer<Int64>
+        /// The shard's pairs with the new token, in the order first seen.
+        let newPairs: UnsafeBufferPointer<NewPair>
+        fileprivate let newPairWords: ScratchColumn<UInt32>
+
+        /// The words `pair` (one of `newPairs`) appeared in, ascending.
+        func words(of pair: NewPair) -> UnsafeBufferPointer<UInt32> {
+            newPairWords.elements(from: pair.wordsStart, count: pair.wordCount)
+        }
     }
 
-    /// The pairs with the new token that belong to `shard`, in the order first seen; valid
-    /// until the next merge.
-    func newPairs(shard: Int) -> UnsafeBufferPointer<NewPair> { newPairs[shard].usedElements }
+    /// This share's changes in `shard` (see `ShardChanges`).
+    func changes(shard: Int) -> ShardChanges {
+        ShardChanges(
+            mergedDelta: mergedDelta, existingIDs: existingIDs[shard].usedElements,
+            existingDeltas: existingDeltas[shard].usedElements, newPairs: newPairs[shard].usedElements,
+            newPairWords: newPairWords)
+    }
 
     /// The words `pair` (one of `newPairs`) appeared in, ascending; valid until the next merge.
     func words(of pair: NewPair) -> UnsafeBufferPointer<UInt32> {

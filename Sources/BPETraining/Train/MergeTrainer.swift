@@ -47,17 +47,21 @@ struct MergeTrainer {
     let threshold: Int64
     /// Pairs whose merged token would be longer are never merged (`--max-token-length`).
     let maxTokenLength: Int
-    /// A merge listing at least this many words is applied by all workers together.
+    /// The size of the blocks of a merge's list that workers take in turn (`applyMerge`): a
+    /// list of more than one block is shared.
     let parallelMinimumWords: Int
-    /// Handing a merge to the helpers costs about a microsecond (`MergeWorkers`); below a
-    /// few hundred words sharing neither helps nor hurts measurably (mixed-100m, mixed-1g).
-    static let defaultParallelMinimumWords = 256
+    /// Every merge is handed to all workers anyway (each absorbs its shard); a block is
+    /// a few microseconds of rewriting, so taking one (a shared counter) costs little, and
+    /// each share that rewrites makes the shards combine its new pairs with the others'.
+    static let defaultParallelMinimumWords = 64
     /// One per worker (at least one): where rewrites record their count changes.
     let scratches: [MergeScratch]
     /// The threads that share a merge's rewrite and its absorption into the shards.
     let workers: MergeWorkers
     /// Each shard's pair map as a view for the rewrite's lookups, renewed at each merge.
     var lookups: [PairMap.Lookup] = []
+    /// The next block of a merge's list that a worker takes (`applyMerge`).
+    let nextBlock = AtomicCounter()
 
     /// Copies every word of two or more bytes with a positive count; shorter words hold no pair.
     /// - Complexity: O(total bytes of the distinct words).
@@ -261,19 +265,17 @@ struct MergeTrainer {
             // A settled top holds its true count.
             if top.count < threshold { break }
             let box = shards[index]
-            let id = box.shard.popTop()
             let merged = vocabulary.concatenation(top.left, top.right)
             // A pair that would rebuild an existing token is never chosen; it never will be.
             if vocabulary.contains(merged) {
-                box.shard.words.drop(id)
-                box.shard.settleTop(threshold: threshold)
+                box.shard.discardTop(threshold: threshold)
                 continue
             }
+            // Its entry leaves the heap while the shard absorbs the merge (`PairShard.absorb`).
+            let id = box.shard.topID()
             let newToken = vocabulary.append(merged)
             merges.append(Merge(top.left, top.right))
-            // One share per `parallelMinimumWords` words at most: a small merge wakes few helpers.
-            let workers = min(scratches.count, max(1, box.shard.listLength(of: id) / parallelMinimumWords))
-            applyMerge(left: top.left, right: top.right, shard: index, pair: id, into: newToken, workers: workers)
+            applyMerge(left: top.left, right: top.right, shard: index, pair: id, into: newToken)
             if let progress, merges.count % 256 == 0 { progress(merges.count) }
         }
         progress?(merges.count)

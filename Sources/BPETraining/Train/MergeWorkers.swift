@@ -168,3 +168,9 @@ final class MergeWorkers: Sendable {
         }
     }
 }
+
+/// A counter the workers of one merge share: `MergeTrainer.applyMerge` hands out the blocks of
+/// a merge's list with it (reset by the caller before the hand-out publishes it).
+final class AtomicCounter: Sendable {
+    let value = Atomic<Int>(0)
+}

@@ -27,6 +27,8 @@ struct PairShard {
     private var combinedIndex = ScratchColumn<Int32>()
     private var registered = ScratchColumn<Int>()
     private var written = ScratchColumn<Int>()
+    /// How many shares listed words for each combined pair.
+    private var pieces = ScratchColumn<Int32>()
 
     init(vocabulary: TokenVocabulary) {
         heap = PairHeap(vocabulary: vocabulary)
@@ -48,10 +50,18 @@ struct PairShard {
     /// The best entry, settled (see `settleTop`).
     mutating func top() -> PairEntry? { heap.top }
 
-    /// Removes the top entry, the pair about to be merged, and returns its id.
-    mutating func popTop() -> Int {
-        let top = heap.popMax()!
+    /// The id of the top entry's pair.
+    mutating func topID() -> Int {
+        let top = heap.top!
         return Int(ids.liveID(for: MergeTrainer.key(top.left, top.right)))
+    }
+
+    /// Removes the top entry, whose pair can never be chosen, with its list, and settles the
+    /// next one.
+    mutating func discardTop(threshold: Int64) {
+        let top = heap.popMax()!
+        words.drop(Int(ids.liveID(for: MergeTrainer.key(top.left, top.right))))
+        settleTop(threshold: threshold)
     }
 
     /// The number of words listed for the pair `id`.
@@ -92,22 +102,24 @@ struct PairShard {
     }
 
     /// This shard's part of a merge once the rewrite is done: the merged pair (if this
-    /// shard's) takes its change and drops its list, this shard's vanished pairs take theirs,
+    /// shard's, then still its top entry) leaves the heap, takes its change and drops its list, this shard's vanished pairs take theirs,
     /// this shard's live new pairs are registered with their words (joined in scratch order,
     /// so ascending) and pushed, and the top is settled. `isLive` says which pairs may ever
     /// be merged. The result is the same for any number of scratches.
     /// - Complexity: O(pairs changed in this shard + their words listed + log heap each).
     mutating func absorb(
-        _ merged: Merged, shard: Int, scratches: ArraySlice<MergeScratch>, vocabularySize: Int,
+        _ merged: Merged, changes: [MergeScratch.State.ShardChanges], vocabularySize: Int,
         threshold: Int64, isLive: (UInt32, UInt32, Int64) -> Bool
     ) {
         if merged.id >= 0 {
-            for scratch in scratches { counts[merged.id] += scratch.state.mergedDelta }
+            _ = heap.popMax()
+            for share in changes { counts[merged.id] += share.mergedDelta }
             words.drop(merged.id)
         }
         counts.withUnsafeMutableBufferPointer { counts in
-            for scratch in scratches {
-                let (ids, deltas) = scratch.state.existing(shard: shard)
+            for share in changes {
+                let ids = share.existingIDs
+                let deltas = share.existingDeltas
                 for index in ids.indices {
                     if index + MergeTrainer.prefetchDistance < ids.count {
                         bpe_prefetch(counts.baseAddress! + Int(ids[index + MergeTrainer.prefetchDistance]))
@@ -116,18 +128,19 @@ struct PairShard {
                 }
             }
         }
-        if scratches.count == 1 {
-            let scratch = scratches[scratches.startIndex]
-            let newPairs = scratch.state.newPairs(shard: shard)
+        // Pairs seen by one share only need no combining: the common case for small merges.
+        let sharesWithNewPairs = changes.reduce(0) { $0 + ($1.newPairs.isEmpty ? 0 : 1) }
+        if sharesWithNewPairs == 1 {
+            let share = changes.first { !$0.newPairs.isEmpty }!
+            let newPairs = share.newPairs
             for (index, pair) in newPairs.enumerated() {
                 prefetchSlots(of: newPairs, aheadOf: index)
                 guard isLive(pair.left, pair.right, pair.count) else { continue }
                 heap.insert(register(pair.left, pair.right, count: pair.count))
-                words.append(scratch.state.words(of: pair))
+                words.append(share.words(of: pair))
             }
-        } else {
-            registerCombined(scratches, shard: shard, newToken: merged.newToken, vocabularySize: vocabularySize,
-                             isLive: isLive)
+        } else if sharesWithNewPairs > 1 {
+            registerCombined(changes, newToken: merged.newToken, vocabularySize: vocabularySize, isLive: isLive)
         }
         settleTop(threshold: threshold)
     }
@@ -153,7 +166,7 @@ struct PairShard {
     /// tables, reset before returning.
     /// - Complexity: O(pairs seen + words listed).
     private mutating func registerCombined(
-        _ scratches: ArraySlice<MergeScratch>, shard: Int, newToken: UInt32, vocabularySize: Int,
+        _ changes: [MergeScratch.State.ShardChanges], newToken: UInt32, vocabularySize: Int,
         isLive: (UInt32, UInt32, Int64) -> Bool
     ) {
         if combinedEnding.count < vocabularySize {
@@ -165,8 +178,8 @@ struct PairShard {
         // scratch's pair in turn, which of them it is.
         combined.count = 0
         combinedIndex.count = 0
-        for scratch in scratches {
-            for pair in scratch.state.newPairs(shard: shard) {
+        for share in changes {
+            for pair in share.newPairs {
                 let startsWithNew = pair.left == newToken
                 let other = Int(startsWithNew ? pair.right : pair.left)
                 let existing = startsWithNew ? combinedStarting[other] : combinedEnding[other]
@@ -191,9 +204,11 @@ struct PairShard {
         let pairs = combined.usedElements
         registered.count = 0
         written.count = 0
+        pieces.count = 0
         for (index, pair) in pairs.enumerated() {
             prefetchSlots(of: pairs, aheadOf: index)
             written.append(0)
+            pieces.append(0)
             guard isLive(pair.left, pair.right, pair.count) else {
                 registered.append(-1)
                 continue
@@ -202,16 +217,19 @@ struct PairShard {
             registered.append(words.reserve(pair.wordCount))
         }
         var position = 0
-        for scratch in scratches {
-            for pair in scratch.state.newPairs(shard: shard) {
+        for share in changes {
+            for pair in share.newPairs {
                 let index = Int(combinedIndex[position])
                 position += 1
                 guard registered[index] >= 0 else { continue }
-                let listed = scratch.state.words(of: pair)
+                let listed = share.words(of: pair)
                 words.write(listed, to: registered[index], at: written[index])
                 written[index] += listed.count
+                pieces[index] += 1
             }
         }
+        // Each share's words are ascending, but shares take blocks in turn: join them in order.
+        for index in 0..<pairs.count where pieces[index] > 1 { words.sort(registered[index]) }
     }
 }
 
@@ -222,6 +240,7 @@ extension PairShard {
         combinedIndex.deallocate()
         registered.deallocate()
         written.deallocate()
+        pieces.deallocate()
     }
 }
 

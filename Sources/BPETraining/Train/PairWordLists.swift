@@ -80,6 +80,13 @@ struct PairWordLists {
         }
     }
 
+    /// Sorts the (reserved and written) list of `pair`: for lists written in pieces that are
+    /// each ascending. Swift's sort merges ascending runs, so this is linear in the list for a
+    /// few pieces.
+    mutating func sort(_ pair: Int) {
+        lists[pair].sort()
+    }
+
     /// Calls `body` with the list of `pair` (empty once dropped).
     func withWords<Result>(of pair: Int, _ body: (UnsafeBufferPointer<UInt32>) throws -> Result) rethrows -> Result {
         let length = Int(baseLengths[pair])
@@ -96,6 +103,9 @@ struct PairWordLists {
         fileprivate let start: Int
         fileprivate let length: Int
         fileprivate let list: [UInt32]
+
+        /// The number of words held.
+        var count: Int { base == nil ? list.count : length }
 
         /// Calls `body` with the held words.
         func withWords<Result>(_ body: (UnsafeBufferPointer<UInt32>) throws -> Result) rethrows -> Result {

@@ -51,7 +51,11 @@ final class TokenVocabulary {
 
     /// The bytes of `left` followed by those of `right`.
     func concatenation(_ left: UInt32, _ right: UInt32) -> [UInt8] {
-        Array(bytes(left)) + Array(bytes(right))
+        var joined: [UInt8] = []
+        joined.reserveCapacity(length(left) + length(right))
+        joined.append(contentsOf: bytes(left))
+        joined.append(contentsOf: bytes(right))
+        return joined
     }
 
     /// Whether a token holds exactly `bytes`.
