@@ -32,3 +32,53 @@ import Testing
         #expect(seen == keys.count)
     }
 }
+
+/// `PairMap`'s own storage is copied on write, and its lookup view reads the map it came from.
+@Suite struct PairMapStorageTests {
+    @Test func aCopyKeepsItsKeysWhenTheOriginalTakesMore() {
+        var original = PairMap(minimumCapacity: 4)
+        for key in UInt64(0)..<10 { _ = original.id(for: key << 32 | 7) { Int32(key) } }
+        let copy = original
+        let view = copy.lookup
+        // Enough insertions to grow the original several times.
+        for key in UInt64(10)..<1000 { _ = original.id(for: key << 32 | 7) { Int32(key) } }
+        #expect(copy.count == 10)
+        #expect(original.count == 1000)
+        for key in UInt64(0)..<1000 {
+            let expected: Int32 = key < 10 ? Int32(key) : -1
+            #expect(copy.liveID(for: key << 32 | 7) == expected)
+            #expect(view.liveID(for: key << 32 | 7) == expected, "the view still reads the copy's storage")
+            #expect(original.liveID(for: key << 32 | 7) == Int32(key))
+        }
+        copy._checkInvariants()
+        original._checkInvariants()
+    }
+
+    @Test func aSharedMapIsCopiedBeforeItsFirstInsertion() {
+        var original = PairMap(minimumCapacity: 1024)
+        _ = original.id(for: 1) { 0 }
+        let copy = original
+        _ = original.id(for: 2) { 1 }  // no growth: only the sharing forces the copy
+        #expect(copy.liveID(for: 2) == -1)
+        #expect(original.liveID(for: 2) == 1)
+        #expect(copy.liveID(for: 1) == 0 && original.liveID(for: 1) == 0)
+    }
+}
+
+/// `PairShards`: every key falls to one shard in range, and keys spread over the shards.
+@Suite struct PairShardsTests {
+    @Test(arguments: [1, 2, 3, 16])
+    func keysSpreadOverTheShards(shards: Int) {
+        var perShard = [Int](repeating: 0, count: shards)
+        // Pairs of small token ids, as merges make them: (left, right) for left, right < 200.
+        for left in UInt64(0)..<200 {
+            for right in UInt64(0)..<200 {
+                let shard = PairShards.shard(of: left << 32 | right, among: shards)
+                #expect(shard >= 0 && shard < shards)
+                perShard[shard] += 1
+            }
+        }
+        let even = 40_000 / shards
+        for count in perShard { #expect(abs(count - even) < even / 10, "\(perShard)") }
+    }
+}
