@@ -50,4 +50,30 @@ import Testing
             #expect((0..<4).allSatisfy { cells[$0] == round * 10 + $0 })
         }
     }
+
+    /// Two-step runs: every share's first step is done (and its writes seen) before any
+    /// share's second step starts, with a thread per share (one hand-out and a barrier) or
+    /// with more shares than threads (two hand-outs).
+    @Test(arguments: [(1, 1), (2, 2), (2, 3), (3, 5)] as [(Int, Int)])
+    func everyFirstStepIsDoneBeforeAnySecond(threads: Int, shares: Int) {
+        let workers = MergeWorkers(threads: threads, cores: threads)
+        nonisolated(unsafe) let firsts = UnsafeMutablePointer<Int>.allocate(capacity: shares)
+        nonisolated(unsafe) let seen = UnsafeMutablePointer<Int>.allocate(capacity: shares)
+        defer {
+            firsts.deallocate()
+            seen.deallocate()
+        }
+        firsts.initialize(repeating: 0, count: shares)
+        seen.initialize(repeating: 0, count: shares)
+        for round in 1...500 {
+            workers.run(shares: shares, { share in
+                // Uneven first steps: the barrier has to wait for the slowest.
+                if (share + round) % 3 == 0 { usleep(20) }
+                firsts[share] = round
+            }, then: { share in
+                seen[share] = (0..<shares).allSatisfy { firsts[$0] == round } ? round : -round
+            })
+            #expect((0..<shares).allSatisfy { seen[$0] == round }, "round \(round)")
+        }
+    }
 }

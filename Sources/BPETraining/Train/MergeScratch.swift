@@ -2,8 +2,9 @@
 /// pair counts, recorded here instead of in the shared tables, so that several workers can
 /// rewrite at once. Kept between merges so its memory is reused.
 ///
-/// `@unchecked Sendable`: each worker writes only its own scratch; the merge loop reads them
-/// all after the workers are done.
+/// `@unchecked Sendable`: each worker writes only its own scratch while rewriting; once every
+/// rewrite is done (a barrier), each worker reads every scratch's changes for its own pair
+/// shard (`ShardChanges`), and nobody writes a scratch until the next merge.
 final class MergeScratch: @unchecked Sendable {
     /// The worker's records; a struct so the hot loop's accesses are checked at compile time.
     /// It owns its tables' memory (see `ScratchColumn`): a worker moves it out and back.

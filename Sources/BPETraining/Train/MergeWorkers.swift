@@ -3,10 +3,11 @@ import CPrefetch
 import Glibc
 import Synchronization
 
-/// Helper threads that share one merge's rewrite with the calling thread, started once and
-/// kept for the whole merge loop, so that handing out a merge costs well under a microsecond
-/// instead of a dispatch (`DispatchQueue.concurrentPerform`, tens of microseconds): with it,
-/// merges of a few hundred words, most of the 50,000, are worth sharing.
+/// Helper threads that share each merge (its rewrite, then its absorption into the pair
+/// shards) with the calling thread, started once and kept for the whole merge loop, so that
+/// handing out a merge costs about a microsecond instead of a dispatch
+/// (`DispatchQueue.concurrentPerform`, tens of microseconds): every merge of the 50,000 is
+/// shared.
 ///
 /// Protocol: the caller stores the task, then publishes a new `generation`, which packs a
 /// counter with the number of shares (so a helper without a share never reads the task,
