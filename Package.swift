@@ -38,12 +38,15 @@ let package = Package(
             providers: [.apt(["zlib1g-dev", "libzstd-dev"])]
         ),
         .target(name: "CPrefetch"),
+        // Vectorised UTF-8 validation (AVX2 when the CPU has it), the read phase's fast path.
+        .target(name: "CUTF8"),
         .target(
             name: "BPECore",
             dependencies: [
                 "CPCRE2",
                 "CCompression",
                 "CPrefetch",
+                "CUTF8",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
