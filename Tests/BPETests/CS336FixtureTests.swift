@@ -24,7 +24,7 @@ import Testing
                 configuration.specialTokens = ["<|endoftext|>"]
                 configuration.threads = threads
                 configuration.shardBytes = shardBytes
-                configuration.parallelMergeMinimumWords = shardBytes == 997 ? 1 : 4096
+                configuration.mergeBlockWords = shardBytes == 997 ? 1 : 4096
                 let vocabulary = try Training.learn(configuration).vocabulary
                 let ours = vocabulary.mergedPairs.map { "\(GPT2ByteAlphabet.encode($0.0)) \(GPT2ByteAlphabet.encode($0.1))" }
                 let expected = reference.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)

@@ -59,8 +59,8 @@ import Testing
         let table = WordCountTable(minimumCapacity: 1 << 16)
         for (word, count) in words { word.withUnsafeBufferPointer { table.add($0.baseAddress!, length: $0.count, delta: Int64(count), readableEnd: $0.baseAddress! + $0.count) } }
         #expect(table.slotCapacity >= 1 << 16)
-        let serial = MergeLearner(wordCounts: table, minFrequency: 1, maxTokenLength: nil, threads: 1, parallelMinimumWords: 1)
-        let parallel = MergeLearner(wordCounts: table, minFrequency: 1, maxTokenLength: nil, threads: threads, parallelMinimumWords: 1)
+        let serial = MergeLearner(wordCounts: table, minFrequency: 1, maxTokenLength: nil, threads: 1, blockWords: 1)
+        let parallel = MergeLearner(wordCounts: table, minFrequency: 1, maxTokenLength: nil, threads: threads, blockWords: 1)
         for learner in [serial, parallel] {
             learner.countInitialPairs()
             learner._checkInvariants()
@@ -79,7 +79,7 @@ import Testing
         // Every merge applied in parallel when there are two threads.
         let learner = MergeLearner(
             wordCounts: counts.table, minFrequency: 2, maxTokenLength: kind == .code ? 6 : nil, threads: threads,
-            parallelMinimumWords: threads == 2 ? 1 : 4096)
+            blockWords: threads == 2 ? 1 : 4096)
         learner.countInitialPairs()
         learner._checkInvariants()
         for merges in 1...80 {

@@ -38,7 +38,7 @@ import Testing
                 configuration.threads = threads
                 configuration.shardBytes = shardBytes
                 // Odd shard sizes also apply every merge in parallel (when threads > 1).
-                configuration.parallelMergeMinimumWords = shardBytes % 2 == 1 ? 1 : 4096
+                configuration.mergeBlockWords = shardBytes % 2 == 1 ? 1 : 4096
                 // Small shards read only a few bytes past their end: `SegmentRepair` finishes them.
                 configuration.minimumLookahead = [1: 3, 7: 0, 64: 8][shardBytes] ?? configuration.minimumLookahead
                 let outcome = try Training.learn(configuration)
@@ -104,7 +104,7 @@ import Testing
                 configuration.tieBreak = .smallestIDs
                 configuration.threads = threads
                 configuration.shardBytes = shardBytes
-                configuration.parallelMergeMinimumWords = shardBytes % 2 == 1 ? 1 : 4096
+                configuration.mergeBlockWords = shardBytes % 2 == 1 ? 1 : 4096
                 let merges = try Training.learn(configuration).vocabulary.merges
                 #expect(merges == expected, "threads \(threads), shard \(shardBytes)")
             }
@@ -155,7 +155,7 @@ import Testing
                 configuration.extend = directory.path + "/" + file
                 configuration.threads = threads
                 configuration.shardBytes = shardBytes
-                configuration.parallelMergeMinimumWords = shardBytes % 2 == 1 ? 1 : 4096
+                configuration.mergeBlockWords = shardBytes % 2 == 1 ? 1 : 4096
                 let vocabulary = try Training.learn(configuration).vocabulary
                 #expect(vocabulary.merges == expected, "\(file), threads \(threads), shard \(shardBytes)")
                 #expect(Array(vocabulary.tokens.prefix(256 + 80)) == base.tokens, "base ids unchanged")

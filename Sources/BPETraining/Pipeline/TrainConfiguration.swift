@@ -44,9 +44,10 @@ public struct TrainConfiguration: Sendable {
     public var invalidUTF8: InvalidUTF8Policy = .error
     /// Plain text (default) or JSON Lines documents; gzip and zstd inputs are read either way.
     public var inputFormat: InputFormat = .text
-    /// A merge that rewrites at least this many words is shared among the threads. Tuning
-    /// only (tests lower it to exercise the parallel path); never changes the result.
-    package var parallelMergeMinimumWords = MergeTrainer.defaultParallelMinimumWords
+    /// The merge loop rewrites a merge's words in blocks of this many, which the threads take
+    /// in turn (a merge of more than one block is shared). Tuning only (tests lower it to 1 to
+    /// exercise the sharing); never changes the result.
+    package var mergeBlockWords = MergeTrainer.defaultBlockWords
     /// How far past its end a work unit's split may read, at least, before what is left is
     /// finished serially (`WorkPlan.minimumLookahead`). Tuning only (tests lower it to
     /// exercise `SegmentRepair`); never changes the result.

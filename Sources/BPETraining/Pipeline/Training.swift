@@ -196,7 +196,7 @@ public enum Training {
                 wordCounts: wordTable!, minFrequency: configuration.minFrequency,
                 maxTokenLength: configuration.maxTokenLength, tieBreak: configuration.tieBreak,
                 base: base, threads: configuration.threads,
-                parallelMinimumWords: configuration.parallelMergeMinimumWords)
+                blockWords: configuration.mergeBlockWords)
             wordTable = nil  // the learner holds its own copy of the words
             learner.countInitialPairs()
             return learner

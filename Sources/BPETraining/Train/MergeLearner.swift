@@ -14,7 +14,8 @@ public final class MergeLearner {
     ///   - minFrequency: pairs counted fewer times are never merged (0 and 1 both mean any).
     ///   - maxTokenLength: pairs whose merged token would be longer are never merged.
     ///   - tieBreak: which of several pairs of equal count is merged first.
-    ///   - threads: merges rewriting many words are shared among this many threads.
+    ///   - threads: every merge is shared among this many threads (its words rewritten in
+    ///     blocks they take in turn, then each thread updating its own shard of the pairs).
     /// - Complexity: O(total bytes of the distinct words).
     ///   - base: a vocabulary to extend: its merges come first, applied to every word, and
     ///     `learn` goes on after them (`mergeCount` counts them too).
@@ -24,16 +25,16 @@ public final class MergeLearner {
     ) {
         self.init(wordCounts: wordCounts.table, minFrequency: minFrequency, maxTokenLength: maxTokenLength,
                   tieBreak: tieBreak, base: base, threads: threads,
-                  parallelMinimumWords: MergeTrainer.defaultParallelMinimumWords)
+                  blockWords: MergeTrainer.defaultBlockWords)
     }
 
     package init(
         wordCounts: WordCountTable, minFrequency: Int, maxTokenLength: Int?, tieBreak: TieBreak = .greatestBytes,
-        base: BaseVocabulary? = nil, threads: Int, parallelMinimumWords: Int
+        base: BaseVocabulary? = nil, threads: Int, blockWords: Int
     ) {
         trainer = MergeTrainer(
             wordCounts: wordCounts, minFrequency: minFrequency, maxTokenLength: maxTokenLength, tieBreak: tieBreak,
-            base: base, threads: max(1, threads), parallelMinimumWords: parallelMinimumWords)
+            base: base, threads: max(1, threads), blockWords: blockWords)
     }
 
     /// Distinct words that hold at least one pair.

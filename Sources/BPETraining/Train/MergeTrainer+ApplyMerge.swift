@@ -7,7 +7,7 @@ extension MergeTrainer {
     /// list, the vanished pairs' counts fall, each live pair with `newToken` is registered
     /// and pushed, and each shard settles its top.
     ///
-    /// The list is rewritten in blocks of `parallelMinimumWords` words, which the workers
+    /// The list is rewritten in blocks of `blockWords` words, which the workers
     /// take in turn from a shared counter as they finish the previous one (a list of one
     /// block is one worker's). Counts are sums and each shard sorts the words it joins, so the
     /// result is the same for any number of workers and shards and any schedule: equal
@@ -18,7 +18,7 @@ extension MergeTrainer {
     ) {
         // Held apart from the shard, which drops its own reference while absorbing.
         let held = shards[mergedShard].shard.heldWords(of: merged)
-        let blockSize = parallelMinimumWords
+        let blockSize = blockWords
         let blocks = (held.count + blockSize - 1) / blockSize
         let active = scratches[..<max(1, min(scratches.count, blocks))]
         let vocabularySize = vocabulary.count

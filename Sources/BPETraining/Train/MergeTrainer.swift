@@ -48,12 +48,13 @@ struct MergeTrainer {
     /// Pairs whose merged token would be longer are never merged (`--max-token-length`).
     let maxTokenLength: Int
     /// The size of the blocks of a merge's list that workers take in turn (`applyMerge`): a
-    /// list of more than one block is shared.
-    let parallelMinimumWords: Int
+    /// list of more than one block is shared. The initial pair count is parallel from 64
+    /// blocks' worth of record words on.
+    let blockWords: Int
     /// Every merge is handed to all workers anyway (each absorbs its shard); a block is
     /// a few microseconds of rewriting, so taking one (a shared counter) costs little, and
     /// each share that rewrites makes the shards combine its new pairs with the others'.
-    static let defaultParallelMinimumWords = 64
+    static let defaultBlockWords = 64
     /// One per worker (at least one): where rewrites record their count changes.
     let scratches: [MergeScratch]
     /// The threads that share a merge's rewrite and its absorption into the shards.
@@ -68,7 +69,7 @@ struct MergeTrainer {
     init(
         wordCounts: WordCountTable, minFrequency: Int, maxTokenLength: Int?,
         tieBreak: TieBreak = .greatestBytes, base: BaseVocabulary? = nil, threads: Int = 1,
-        parallelMinimumWords: Int = defaultParallelMinimumWords
+        blockWords: Int = defaultBlockWords
     ) {
         vocabulary = TokenVocabulary(tieBreak: tieBreak)
         if let base {
@@ -78,7 +79,7 @@ struct MergeTrainer {
         }
         threshold = Int64(max(1, minFrequency))
         self.maxTokenLength = maxTokenLength ?? Int.max
-        self.parallelMinimumWords = max(1, parallelMinimumWords)
+        self.blockWords = max(1, blockWords)
         scratches = (0..<max(1, threads)).map { _ in MergeScratch() }
         workers = MergeWorkers(threads: scratches.count)
         let vocabulary = self.vocabulary
@@ -210,7 +211,7 @@ struct MergeTrainer {
     /// (all shards at once).
     /// - Complexity: O(total tokens / workers) + O(distinct pairs).
     mutating func countInitialPairs() {
-        let runs = words.count >= parallelMinimumWords * 64 ? scratches.count : 1
+        let runs = words.count >= blockWords * 64 ? scratches.count : 1
         // Without a base vocabulary every token is still a byte: pairs index a dense table.
         let counted = vocabulary.count == 256 ? countBytePairsInRuns(runs) : countPairsInRuns(runs)
         // The counted lists stay where they are (those of pairs never live are never read).
