@@ -2,16 +2,17 @@ import CPrefetch
 
 extension MergeTrainer {
     /// Applies the merge (left, right) → `newToken` to the words listed for `merged` (id
-    /// `merged` in shard `mergedShard`, ascending), then every shard at once absorbs what the
+    /// `merged` in shard `mergedShard`), then every shard at once absorbs what the
     /// rewrites recorded (`PairShard.absorb`): the merged pair leaves the heap and drops its
     /// list, the vanished pairs' counts fall, each live pair with `newToken` is registered
     /// and pushed, and each shard settles its top.
     ///
     /// The list is rewritten in blocks of `blockWords` words, which the workers
     /// take in turn from a shared counter as they finish the previous one (a list of one
-    /// block is one worker's). Counts are sums and each shard sorts the words it joins, so the
+    /// block is one worker's). Counts are sums and the workers rewrite disjoint words, so the
     /// result is the same for any number of workers and shards and any schedule: equal
-    /// counts, and ascending word lists of the same words.
+    /// counts, and word lists of the same words, each once (in an order that depends on the
+    /// schedule, which nothing reads: a list is a set of words to visit).
     /// - Complexity: O(total length of the listed words / workers) + O(pairs changed / shards).
     mutating func applyMerge(
         left: UInt32, right: UInt32, shard mergedShard: Int, pair merged: Int, into newToken: UInt32

@@ -5,7 +5,7 @@ extension MergeTrainer {
     /// - in each shard, the pair map, counts and word lists agree on the registered pairs (one
 ///   id each), and every pair is registered in the shard its key falls to;
     /// - every registered pair's count equals its true count in the words now;
-    /// - a registered pair whose word list is still kept lists (ascending) every word that
+    /// - a registered pair whose word list is still kept lists, each once, every word that
     ///   holds it now;
     /// - the heap holds exactly one entry for every pair that may still be chosen (registered,
     ///   counted at least `threshold` times, its bytes not yet a token), whose stored count is
@@ -66,9 +66,10 @@ extension MergeTrainer {
             precondition(count == truth.count,
                          "pair \(key >> 32),\(key & 0xFFFF_FFFF): count \(count), true count \(truth.count)")
             let listed = shard.words.withWords(of: place.id) { Array($0) }
-            precondition(zip(listed, listed.dropFirst()).allSatisfy { $0 < $1 }, "word list of pair \(key) not ascending")
+            let listedSet = Set(listed)
+            precondition(listedSet.count == listed.count, "word list of pair \(key) lists a word twice")
             if !listed.isEmpty {
-                precondition(truth.words.isSubset(of: Set(listed)), "pair \(key) does not list every word holding it")
+                precondition(truth.words.isSubset(of: listedSet), "pair \(key) does not list every word holding it")
             }
             if count >= threshold {
                 let left = UInt32(truncatingIfNeeded: key >> 32)

@@ -14,7 +14,8 @@ import CPrefetch
 struct PairShard {
     var ids = PairMap()
     var counts: [Int64] = []
-    /// The words each pair was created in, ascending; may list words that no longer hold it.
+    /// The words each pair was created in, each once (see `PairWordLists`); may list words
+    /// that no longer hold it.
     var words = PairWordLists()
     var heap: PairHeap
     /// Where each new pair (x, new) and (new, x) is among a merge's combined new pairs, by x;
@@ -27,8 +28,6 @@ struct PairShard {
     private var combinedIndex = ScratchColumn<Int32>()
     private var registered = ScratchColumn<Int>()
     private var written = ScratchColumn<Int>()
-    /// How many shares listed words for each combined pair.
-    private var pieces = ScratchColumn<Int32>()
 
     init(vocabulary: TokenVocabulary) {
         heap = PairHeap(vocabulary: vocabulary)
@@ -102,9 +101,9 @@ struct PairShard {
     }
 
     /// This shard's part of a merge once the rewrite is done: the merged pair (if this
-    /// shard's, then still its top entry) leaves the heap, takes its change and drops its list, this shard's vanished pairs take theirs,
-    /// this shard's live new pairs are registered with their words (joined in scratch order,
-    /// so ascending) and pushed, and the top is settled. `isLive` says which pairs may ever
+    /// shard's, then still its top entry) leaves the heap, takes its change and drops its
+    /// list; this shard's vanished pairs take theirs; this shard's live new pairs are
+    /// registered with their words (joined in scratch order) and pushed; and the top is settled. `isLive` says which pairs may ever
     /// be merged. The result is the same for any number of scratches.
     /// - Complexity: O(pairs changed in this shard + their words listed + log heap each).
     mutating func absorb(
@@ -161,7 +160,8 @@ struct PairShard {
     }
 
     /// Registers and pushes each live pair with `newToken` of this shard that the scratches
-    /// saw, once: counts added, word lists joined in scratch order (so they stay ascending), in
+    /// saw, once: counts added, word lists joined in scratch order (shares rewrite disjoint
+    /// words, so each word is listed once), in
     /// the order first seen. Pairs are found by their other token in two token-indexed
     /// tables, reset before returning.
     /// - Complexity: O(pairs seen + words listed).
@@ -204,11 +204,9 @@ struct PairShard {
         let pairs = combined.usedElements
         registered.count = 0
         written.count = 0
-        pieces.count = 0
         for (index, pair) in pairs.enumerated() {
             prefetchSlots(of: pairs, aheadOf: index)
             written.append(0)
-            pieces.append(0)
             guard isLive(pair.left, pair.right, pair.count) else {
                 registered.append(-1)
                 continue
@@ -225,11 +223,8 @@ struct PairShard {
                 let listed = share.words(of: pair)
                 words.write(listed, to: registered[index], at: written[index])
                 written[index] += listed.count
-                pieces[index] += 1
             }
         }
-        // Each share's words are ascending, but shares take blocks in turn: join them in order.
-        for index in 0..<pairs.count where pieces[index] > 1 { words.sort(registered[index]) }
     }
 }
 
@@ -240,7 +235,6 @@ extension PairShard {
         combinedIndex.deallocate()
         registered.deallocate()
         written.deallocate()
-        pieces.deallocate()
     }
 }
 
