@@ -52,8 +52,8 @@ package enum UTF8Validation {
     /// Invariant of the loop: `i` is the start of a sequence and all before it is well-formed.
     package static func firstInvalidOffset(in bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int? {
         guard let base = bytes.baseAddress, start < end else { return nil }
-        // The vector check (about 8× the speed) says whether the range is well-formed as a
-        // string of its own; only then is it certainly well-formed here too, so a "no" (bad
+        // The vector check (it halves the read phase of mixed-1g at one thread: BENCHMARKS.md)
+        // says whether the range is well-formed as a string of its own; only then is it certainly well-formed here too, so a "no" (bad
         // input, or a sequence the range cuts) goes to the scalar check for the offset.
         if bpe_utf8_check(base + start, end - start) == 1 { return nil }
         return scalarFirstInvalidOffset(in: bytes, from: start, to: end)

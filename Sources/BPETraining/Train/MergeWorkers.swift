@@ -97,9 +97,7 @@ final class MergeWorkers: Sendable {
         var spins = 0
         while shared.remaining.load(ordering: .acquiring) > 0 {
             spins += 1
-            // A helper descheduled by the system: give up the CPU rather than spin through
-            // its time slice.
-            if spins > Self.pauseLimit { sched_yield() } else { bpe_spin_pause() }
+            Self.backOff(after: spins)
         }
         shared.task = nil
     }
@@ -123,10 +121,18 @@ final class MergeWorkers: Sendable {
             var spins = 0
             while shared.arrived.load(ordering: .acquiring) < shares {
                 spins += 1
-                if spins > Self.pauseLimit { sched_yield() } else { bpe_spin_pause() }
+                Self.backOff(after: spins)
             }
             second(share)
         }
+    }
+
+    /// One round of waiting for other threads, the `spins`-th: a `pause` at first, then
+    /// (a thread may be descheduled by the system) giving up the core rather than spinning
+    /// through its time slice.
+    @inline(__always)
+    private static func backOff(after spins: Int) {
+        if spins > pauseLimit { sched_yield() } else { bpe_spin_pause() }
     }
 
     /// A helper's loop: waits for each new generation, runs its share if it has one.

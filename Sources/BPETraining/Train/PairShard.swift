@@ -63,9 +63,6 @@ struct PairShard {
         settleTop(threshold: threshold)
     }
 
-    /// The number of words listed for the pair `id`.
-    mutating func listLength(of id: Int) -> Int { words.length(of: id) }
-
     /// The words listed for the pair `id`, held apart from the shard.
     mutating func heldWords(of id: Int) -> PairWordLists.Held { words.held(id) }
 

@@ -85,11 +85,7 @@ struct PairWordLists {
 
     /// Calls `body` with the list of `pair` (empty once dropped).
     func withWords<Result>(of pair: Int, _ body: (UnsafeBufferPointer<UInt32>) throws -> Result) rethrows -> Result {
-        let length = Int(baseLengths[pair])
-        if length > 0, let base {
-            return try body(UnsafeBufferPointer(start: base.buffer.baseAddress! + baseStarts[pair], count: length))
-        }
-        return try lists[pair].withUnsafeBufferPointer(body)
+        try held(pair).withWords(body)
     }
 
     /// A list held apart from the lists (a reference, not a copy), readable while the lists
