@@ -240,7 +240,9 @@ struct MergeTrainer {
         _ left: UInt32, _ right: UInt32, count: Int64, threshold: Int64, maxTokenLength: Int,
         vocabulary: TokenVocabulary
     ) -> Bool {
-        count >= threshold && vocabulary.length(left) + vocabulary.length(right) <= maxTokenLength
+        // Without a length limit the tokens' lengths are not read (a cache miss each).
+        count >= threshold
+            && (maxTokenLength == Int.max || vocabulary.length(left) + vocabulary.length(right) <= maxTokenLength)
     }
 
     /// The shard whose top pair is merged next, and that pair: the best of the shards' tops

@@ -52,7 +52,9 @@ struct PairHeap {
     /// - Complexity: O(log₄ count) comparisons.
     mutating func insert(_ entry: PairEntry) {
         entries.append(entry)
-        let vocabulary = self.vocabulary
+        // Not retained: both workers' heaps share the vocabulary, and a retain per push
+        // would bounce its reference count between their cores.
+        unowned(unsafe) let vocabulary = self.vocabulary
         entries.withUnsafeMutableBufferPointer { heap in
             var index = heap.count - 1
             while index > 0 {
@@ -78,7 +80,7 @@ struct PairHeap {
 
     /// Moves the entry at `start` down until no child is better.
     private mutating func siftDown(from start: Int) {
-        let vocabulary = self.vocabulary
+        unowned(unsafe) let vocabulary = self.vocabulary  // not retained (see `insert`)
         entries.withUnsafeMutableBufferPointer { heap in
             let count = heap.count
             let entry = heap[start]

@@ -65,11 +65,12 @@ struct PairWordLists {
         baseLengths.append(0)
     }
 
-    /// Registers the next pair's list (id `count`) as `length` words, 0 until written with
-    /// `write(_:to:at:)`; returns the pair's id.
-    /// - Complexity: O(length).
+    /// Registers the next pair's list (id `count`) as `length` words, to be written in full
+    /// with `write(_:to:at:)` before it is read (they are not zeroed first); returns the
+    /// pair's id.
+    /// - Complexity: O(1) plus the allocation.
     mutating func reserve(_ length: Int) -> Int {
-        lists.append(length == 0 ? [] : [UInt32](repeating: 0, count: length))
+        lists.append(length == 0 ? [] : [UInt32](unsafeUninitializedCapacity: length) { $1 = length })
         baseStarts.append(0)
         baseLengths.append(0)
         return lists.count - 1
