@@ -42,6 +42,10 @@ package final class CorpusFile: @unchecked Sendable {
     /// Whether `bytes` is a file mapping (else a heap buffer).
     package var isMapped: Bool { mapping != nil }
 
+    /// A new descriptor for reading a mapped input that its path still names (see
+    /// `FileMapping.reopen`); nil for an input held in memory. The caller closes it.
+    package func reopenForReading() -> FileDescriptor? { mapping?.reopen(path) }
+
     /// Drops the resident pages of a mapped input inside `range` (see `FileMapping`).
     package func releasePages(_ range: Range<Int>) { mapping?.releasePages(range) }
 

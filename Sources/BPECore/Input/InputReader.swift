@@ -12,11 +12,19 @@ package enum InputReader {
         _ paths: [String], format: InputFormat = .text, specialTokens: [String], invalidUTF8: InvalidUTF8Policy,
         threads: Int
     ) throws(InputError) -> (files: [CorpusFile], occurrences: [[SpecialTokenOccurrence]], repaired: Int) {
-        var opened: [CorpusFile] = []
+        var files: [CorpusFile] = []
+        var occurrences: [[SpecialTokenOccurrence]] = []
+        var repaired = 0
+        // One input at a time: each is read again by its path right after it is opened
+        // (`ReadingScan`), so at most one extra descriptor is open, however many inputs.
         for path in paths {
-            opened.append(try CorpusFile.open(path, format: format, invalidUTF8: invalidUTF8))
+            let file = try CorpusFile.open(path, format: format, invalidUTF8: invalidUTF8)
+            let prepared = try prepare([file], specialTokens: specialTokens, invalidUTF8: invalidUTF8, threads: threads)
+            files += prepared.files
+            occurrences += prepared.occurrences
+            repaired += prepared.repaired
         }
-        return try prepare(opened, specialTokens: specialTokens, invalidUTF8: invalidUTF8, threads: threads)
+        return (files, occurrences, repaired)
     }
 
     /// `read` for inputs already opened (or held in memory).
@@ -29,21 +37,14 @@ package enum InputReader {
         var repaired = 0
         for var file in opened {
             let path = file.path
-            let found = ChunkCandidates()
-            let mapped = file
-            let invalidAt = UTF8Validation.firstInvalidOffset(in: file.bytes, threads: threads) { chunk in
-                if !scanner.isEmpty {
-                    found.add(scanner.candidates(in: mapped.bytes, from: chunk.lowerBound, to: chunk.upperBound), at: chunk)
-                }
-                mapped.releasePages(chunk)
-            }
+            let (invalidAt, candidates) = try scan(file, scanner: scanner, threads: threads)
             if let offset = invalidAt {
                 guard invalidUTF8 == .replace else { throw .invalidUTF8(path: path, offset: offset) }
                 file = CorpusFile.inMemory(UTF8Validation.repaired(file.bytes), path: path)
                 repaired += 1
                 occurrences.append(scanner.occurrences(in: file.bytes, threads: threads))
             } else {
-                occurrences.append(SpecialTokenScanner.leftmost(found.inTextOrder()))
+                occurrences.append(SpecialTokenScanner.leftmost(candidates))
             }
             if !file.documentEnds.isEmpty, !scanner.isEmpty {
                 occurrences[occurrences.count - 1] = withinDocuments(occurrences.last!, of: file, scanner: scanner)
@@ -55,6 +56,28 @@ package enum InputReader {
 }
 
 extension InputReader {
+    /// The first invalid UTF-8 offset of `file` and its special-token candidates chunk by
+    /// chunk in text order: read with `pread` (`ReadingScan`) when it is a mapped file its
+    /// path still names, else through its bytes, each chunk's pages dropped once scanned.
+    /// - Complexity: O(bytes / threads).
+    static func scan(
+        _ file: CorpusFile, scanner: SpecialTokenScanner, threads: Int
+    ) throws(InputError) -> (invalidAt: Int?, candidates: [[SpecialTokenOccurrence]]) {
+        if let descriptor = file.reopenForReading() {
+            defer { try? descriptor.close() }
+            return try ReadingScan.scan(
+                descriptor, size: file.bytes.count, path: file.path, scanner: scanner, threads: threads)
+        }
+        let found = ChunkCandidates()
+        let invalidAt = UTF8Validation.firstInvalidOffset(in: file.bytes, threads: threads) { chunk in
+            if !scanner.isEmpty {
+                found.add(scanner.candidates(in: file.bytes, from: chunk.lowerBound, to: chunk.upperBound), at: chunk)
+            }
+            file.releasePages(chunk)
+        }
+        return (invalidAt, found.inTextOrder())
+    }
+
     /// `occurrences` without any that spans a document end (JSON Lines): each document holding
     /// one is scanned again alone, so a special token is found only inside one document.
     /// - Complexity: O(occurrences + document ends), plus the bytes of documents rescanned.

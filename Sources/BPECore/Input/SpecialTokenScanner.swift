@@ -44,6 +44,9 @@ package struct SpecialTokenScanner: Sendable {
 
     package var isEmpty: Bool { tokens.isEmpty }
 
+    /// The length in bytes of the longest token (0 without tokens).
+    package var longestTokenLength: Int { tokens.first?.count ?? 0 }
+
     /// The special tokens in `text`, in order, never overlapping.
     ///
     /// Candidates (the longest token at each position) are found in parallel chunks; one
