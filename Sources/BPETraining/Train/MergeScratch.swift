@@ -26,12 +26,15 @@ final class MergeScratch: @unchecked Sendable {
 
     // What `finish` hands to the merge loop, by pair shard (`PairShards`).
     /// Changes to live pairs that existed before the merge, by pair id within their shard.
-    private var existingIDs: [ScratchColumn<Int32>] = []
-    private var existingDeltas: [ScratchColumn<Int64>] = []
+    // Columns of columns, not arrays: the state holds no reference-counted storage, so moving
+    // it in and out of its scratch (`MergeTrainer.rewriteBlocks`) and reading another
+    // worker's changes retain nothing (a retain there bounced a count between the cores).
+    private var existingIDs = ScratchColumn<ScratchColumn<Int32>>()
+    private var existingDeltas = ScratchColumn<ScratchColumn<Int64>>()
     /// Change to the merged pair's own count.
     var mergedDelta: Int64 = 0
     /// The pairs with the new token, in the order this worker first saw them.
-    private var newPairs: [ScratchColumn<NewPair>] = []
+    private var newPairs = ScratchColumn<ScratchColumn<NewPair>>()
     /// Their words, each pair's in one run.
     private var newPairWords = ScratchColumn<UInt32>()
 
@@ -230,9 +233,12 @@ final class MergeScratch: @unchecked Sendable {
 
     /// Frees the tables' memory; called once, by the owning scratch.
     func deallocate() {
-        for column in existingIDs { column.deallocate() }
-        for column in existingDeltas { column.deallocate() }
-        for column in newPairs { column.deallocate() }
+        for column in existingIDs.usedElements { column.deallocate() }
+        for column in existingDeltas.usedElements { column.deallocate() }
+        for column in newPairs.usedElements { column.deallocate() }
+        existingIDs.deallocate()
+        existingDeltas.deallocate()
+        newPairs.deallocate()
         endingInNew.deallocate()
         startingWithNew.deallocate()
         vanishingBefore.deallocate()
