@@ -7,10 +7,12 @@ extension MergeTrainer {
     /// - every registered pair's count equals its true count in the words now;
     /// - a registered pair whose word list is still kept lists, each once, every word that
     ///   holds it now;
-    /// - the heap holds exactly one entry for every pair that may still be chosen (registered,
-    ///   counted at least `threshold` times, its bytes not yet a token), whose stored count is
-    ///   at least the true count, and no entry for a pair that is not registered; each shard's
-///   top entry holds its pair's true count.
+    /// - the heap and the deferred pairs together hold exactly one entry for every pair that
+    ///   may still be chosen (registered, counted at least `threshold` times, its bytes not yet
+    ///   a token), and none for a pair that is not registered; a heap entry's stored count is
+    ///   at least the true count, a deferred pair's true count is below its shard's floor;
+    ///   each shard's top entry holds its pair's true count, at least the floor unless nothing
+    ///   is deferred.
     /// Traps (`precondition`) on the first violation. Tests call it through `MergeLearner`;
     /// release builds keep no record starts and check nothing.
     /// - Complexity: O(total tokens + registered pairs · log(heap)).
@@ -50,6 +52,18 @@ extension MergeTrainer {
             if let top = shard.heap.top {
                 let id = Int(shard.ids.liveID(for: Self.key(top.left, top.right)))
                 precondition(id >= 0 && shard.counts[id] == top.count, "the top of shard \(index) is not settled")
+                precondition(top.count >= shard.deferred.floor || shard.deferred.count == 0,
+                             "the top of shard \(index) is below the deferred pairs' floor")
+            } else {
+                precondition(shard.deferred.count == 0, "shard \(index) has an empty heap and deferred pairs")
+            }
+            let held = shard.deferred.all
+            precondition(held.count == shard.deferred.count, "shard \(index) holds \(held.count) deferred pairs, counted \(shard.deferred.count)")
+            for pair in held {
+                let key = Self.key(pair.left, pair.right)
+                precondition(Int(shard.ids.liveID(for: key)) == Int(pair.id), "deferred pair \(key) is not registered as \(pair.id)")
+                precondition(shard.counts[Int(pair.id)] < shard.deferred.floor, "deferred pair \(key) reaches the floor")
+                precondition(chosen.updateValue(0, forKey: key) == nil, "pair \(key) is both deferred and in the heap, or deferred twice")
             }
             for entry in shard.heap.unordered {
                 let key = Self.key(entry.left, entry.right)

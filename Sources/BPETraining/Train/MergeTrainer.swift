@@ -222,15 +222,15 @@ struct MergeTrainer {
         workers.run(shares: shards.count) { index in
             let box = shards[index]
             box.shard.words = PairWordLists(adopting: counted.words)
-            var entries: [PairEntry] = []
             for pair in counted.pairs
             where PairShards.shard(of: Self.key(pair.left, pair.right), among: shards.count) == index
                 && Self.isLive(pair.left, pair.right, count: pair.count, threshold: threshold,
                                maxTokenLength: maxTokenLength, vocabulary: vocabulary) {
-                entries.append(box.shard.register(pair.left, pair.right, count: pair.count))
+                box.shard.register(pair.left, pair.right, count: pair.count)
                 box.shard.words.adopt(start: pair.wordsStart, length: pair.wordCount)
             }
-            box.shard.heap = PairHeap(entries, vocabulary: vocabulary)
+            // Every pair starts deferred: the heap fills from the top count down.
+            box.shard.settleTop(threshold: threshold)
         }
     }
 

@@ -18,6 +18,8 @@ struct PairShard {
     /// that no longer hold it.
     var words = PairWordLists()
     var heap: PairHeap
+    /// The live pairs kept out of the heap while their counts are below its floor.
+    private(set) var deferred = DeferredPairs()
     /// Where each new pair (x, new) and (new, x) is among a merge's combined new pairs, by x;
     /// -1 outside `registerCombined`.
     private var combinedEnding: [Int32] = []
@@ -33,13 +35,25 @@ struct PairShard {
         heap = PairHeap(vocabulary: vocabulary)
     }
 
-    /// Gives a live pair an id and its count, and returns its heap entry; the caller then
-    /// gives it its word list (`words.append`, `.reserve` or `.adopt`).
-    mutating func register(_ left: UInt32, _ right: UInt32, count: Int64) -> PairEntry {
+    /// Gives a live pair an id and its count, and puts it in the heap or with the deferred
+    /// pairs (`admit`); the caller then gives it its word list (`words.append`, `.reserve` or
+    /// `.adopt`).
+    mutating func register(_ left: UInt32, _ right: UInt32, count: Int64) {
         let id = Int32(counts.count)
         _ = ids.id(for: MergeTrainer.key(left, right)) { id }
         counts.append(count)
-        return PairEntry(count: count, left: left, right: right)
+        admit(PairEntry(count: count, left: left, right: right), id: id)
+    }
+
+    /// Puts the live pair `entry` (id `id`, its true count in `entry.count`) in the heap if
+    /// its count reaches the floor, else with the deferred pairs.
+    @inline(__always)
+    private mutating func admit(_ entry: PairEntry, id: Int32) {
+        if entry.count >= deferred.floor {
+            heap.insert(entry)
+        } else {
+            deferred.hold(DeferredPairs.Pair(left: entry.left, right: entry.right, id: id), count: entry.count)
+        }
     }
 
     // The merge loop reaches a shard through its box; these are `mutating` so that the box's
@@ -70,19 +84,37 @@ struct PairShard {
     mutating func lookup() -> PairMap.Lookup { ids.lookup }
 
     /// Pops stale tops until the top entry's stored count is its pair's true count: a stale
-    /// one goes back with its true count, or, below `threshold`, is dropped with its list
-    /// (it can never be chosen now).
-    /// - Complexity: O(log heap) per stale entry.
+    /// one goes back with its true count (to the heap, or to the deferred pairs below their
+    /// floor), or, below `threshold`, is dropped with its list (it can never be chosen now).
+    /// When the heap empties, the deferred pairs' floor is lowered (`DeferredPairs.lowerFloor`)
+    /// until some pair is in the heap again. A settled top is always at least the floor (it
+    /// entered the heap at or above the floor of then, which only falls, and kept its count),
+    /// so it is the shard's best pair.
+    /// - Complexity: O(log heap) per stale entry, plus O(1) per deferred pair taken out.
     mutating func settleTop(threshold: Int64) {
-        while let top = heap.top {
-            let id = Int(ids.liveID(for: MergeTrainer.key(top.left, top.right)))
-            let current = counts[id]
-            if current == top.count { return }
-            _ = heap.popMax()
-            if current >= threshold {
-                heap.insert(PairEntry(count: current, left: top.left, right: top.right))
-            } else {
-                words.drop(id)
+        while true {
+            while let top = heap.top {
+                let id = Int(ids.liveID(for: MergeTrainer.key(top.left, top.right)))
+                let current = counts[id]
+                if current == top.count {
+                    assert(current >= deferred.floor, "a settled top below the deferred pairs' floor")
+                    return
+                }
+                _ = heap.popMax()
+                if current >= threshold {
+                    admit(PairEntry(count: current, left: top.left, right: top.right), id: Int32(id))
+                } else {
+                    words.drop(id)
+                }
+            }
+            if deferred.count == 0 { return }
+            for pair in deferred.lowerFloor() {
+                let current = counts[Int(pair.id)]
+                if current < threshold {
+                    words.drop(Int(pair.id))
+                } else {
+                    admit(PairEntry(count: current, left: pair.left, right: pair.right), id: pair.id)
+                }
             }
         }
     }
@@ -132,7 +164,7 @@ struct PairShard {
             for (index, pair) in newPairs.enumerated() {
                 prefetchSlots(of: newPairs, aheadOf: index)
                 guard isLive(pair.left, pair.right, pair.count) else { continue }
-                heap.insert(register(pair.left, pair.right, count: pair.count))
+                register(pair.left, pair.right, count: pair.count)
                 words.append(share.words(of: pair))
             }
         } else if sharesWithNewPairs > 1 {
@@ -208,7 +240,7 @@ struct PairShard {
                 registered.append(-1)
                 continue
             }
-            heap.insert(register(pair.left, pair.right, count: pair.count))
+            register(pair.left, pair.right, count: pair.count)
             registered.append(words.reserve(pair.wordCount))
         }
         var position = 0
