@@ -14,7 +14,8 @@ import SystemPackage
 ///
 /// The answers are those of the mapping's scan: the first ill-formed UTF-8 sequence, and
 /// the longest special token at each position (candidates for `SpecialTokenScanner.leftmost`).
-/// Memory: one buffer of `chunkSize` + `lookahead` + the longest token per worker.
+/// Memory: one buffer of `chunkSize` + `lookahead` + the longest token per worker (at most
+/// the file's size).
 package enum ReadingScan {
     /// Bytes per chunk: several per worker for balance, small enough to stay in cache.
     package static let defaultChunkSize = 1 << 20
@@ -45,7 +46,8 @@ package enum ReadingScan {
         let results = ChunkResults(count: chunkCount)
         let next = LockedValue(0)
         let body = { @Sendable (_: Int) in
-            let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: chunkSize + margin)
+            // A chunk and its lookahead, or the whole of a smaller file.
+            let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: min(chunkSize + margin, size))
             defer { buffer.deallocate() }
             while true {
                 let chunk = next.withLock { value -> Int in
