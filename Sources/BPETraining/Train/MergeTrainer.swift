@@ -19,9 +19,10 @@ import Dispatch
 /// Live pairs are kept in shards (`PairShard`), one per worker, each with its own pair map,
 /// counts, word lists and heap, so that what a merge changes is added up by all workers at
 /// once. Heap invariant, per shard: every live pair has exactly one entry, whose stored count
-/// is at least its true count, and between merges the top entry's is its true count; so the
-/// best of the shards' tops is the best live pair (SPEC §4's order is total), whatever the
-/// number of shards.
+/// is at least its true count, or waits below the shard's floor with the deferred pairs
+/// (`DeferredPairs`); between merges the top entry's count is its true count and at least
+/// the floor; so the best of the shards' tops is the best live pair (SPEC §4's order is
+/// total), whatever the number of shards.
 struct MergeTrainer {
     let vocabulary: TokenVocabulary
 

@@ -8,8 +8,9 @@ import CPrefetch
 /// of the shards' tops (`PairShards.best`).
 ///
 /// Invariants, each within the shard: `ids`, `counts` and `words` agree (one dense id per
-/// registered pair); every live pair has exactly one heap entry, whose stored count is at
-/// least its true count; between merges the top entry's stored count is its true count
+/// registered pair); every live pair either has exactly one heap entry, whose stored count
+/// is at least its true count, or is held once by `deferred`, below its floor; between
+/// merges the top entry's stored count is its true count and at least the floor
 /// (`settleTop`), so the top is the shard's best pair.
 struct PairShard {
     var ids = PairMap()
