@@ -5,7 +5,7 @@ import CPrefetch
 /// word lists and heap. The merge loop keeps one shard per worker, so that after each merge's
 /// rewrite every worker adds up the changes to its own shard's pairs, registers its shard's
 /// new pairs and settles its heap, all at once (`absorb`); the merge chosen next is the best
-/// of the shards' tops (`PairShards.best`).
+/// of the shards' tops (`MergeTrainer.bestTop`).
 ///
 /// Invariants, each within the shard: `ids`, `counts` and `words` agree (one dense id per
 /// registered pair); every live pair either has exactly one heap entry, whose stored count
