@@ -62,6 +62,28 @@ package enum FileAccess {
         }
     }
 
+    /// Reads exactly `buffer.count` bytes at `offset` (`pread`; short reads are continued). A
+    /// file that ends first shrank since its size was taken: that is an error naming it.
+    package static func read(
+        _ fd: FileDescriptor, exactly buffer: UnsafeMutableRawBufferPointer, at offset: Int, path: String
+    ) throws(FileError) {
+        var done = 0
+        while done < buffer.count {
+            let read: Int
+            do {
+                read = try fd.read(fromAbsoluteOffset: Int64(offset + done), into: UnsafeMutableRawBufferPointer(rebasing: buffer[done...]))
+            } catch {
+                throw FileError(path: path, direction: .reading, errno: error as? Errno ?? .ioError)
+            }
+            if read == 0 {
+                throw FileError(
+                    path: path, direction: .reading,
+                    reason: "it shrank while it was being read (another program truncated or rewrote it); run again when it no longer changes")
+            }
+            done += read
+        }
+    }
+
     /// Writes every byte of `bytes` (short writes are continued, `EINTR` retried).
     package static func writeAll<Bytes: Sequence<UInt8>>(
         _ fd: FileDescriptor, _ bytes: Bytes, path: String

@@ -4,27 +4,22 @@
 package enum InputReader {
     /// Every input of `paths` mapped (or read), validated as UTF-8 (repaired under
     /// `.replace`), with the occurrences of `specialTokens` in each, in order. Validation and
-    /// the special-token search share one pass over each chunk of a mapped file, after which
-    /// the chunk's pages are dropped.
+    /// the special-token search share one pass over each chunk (`scan`).
     /// - Returns: the files, their occurrences, and how many inputs were repaired.
     /// - Complexity: O(total bytes / threads).
     package static func read(
         _ paths: [String], format: InputFormat = .text, specialTokens: [String], invalidUTF8: InvalidUTF8Policy,
         threads: Int
     ) throws(InputError) -> (files: [CorpusFile], occurrences: [[SpecialTokenOccurrence]], repaired: Int) {
-        var files: [CorpusFile] = []
-        var occurrences: [[SpecialTokenOccurrence]] = []
-        var repaired = 0
+        let scanner = SpecialTokenScanner(specialTokens)
+        var result: (files: [CorpusFile], occurrences: [[SpecialTokenOccurrence]], repaired: Int) = ([], [], 0)
         // One input at a time: each is read again by its path right after it is opened
         // (`ReadingScan`), so at most one extra descriptor is open, however many inputs.
         for path in paths {
             let file = try CorpusFile.open(path, format: format, invalidUTF8: invalidUTF8)
-            let prepared = try prepare([file], specialTokens: specialTokens, invalidUTF8: invalidUTF8, threads: threads)
-            files += prepared.files
-            occurrences += prepared.occurrences
-            repaired += prepared.repaired
+            try prepare(file, scanner: scanner, invalidUTF8: invalidUTF8, threads: threads, into: &result)
         }
-        return (files, occurrences, repaired)
+        return result
     }
 
     /// `read` for inputs already opened (or held in memory).
@@ -32,26 +27,36 @@ package enum InputReader {
         _ opened: [CorpusFile], specialTokens: [String], invalidUTF8: InvalidUTF8Policy, threads: Int
     ) throws(InputError) -> (files: [CorpusFile], occurrences: [[SpecialTokenOccurrence]], repaired: Int) {
         let scanner = SpecialTokenScanner(specialTokens)
-        var files: [CorpusFile] = []
-        var occurrences: [[SpecialTokenOccurrence]] = []
-        var repaired = 0
-        for var file in opened {
-            let path = file.path
-            let (invalidAt, candidates) = try scan(file, scanner: scanner, threads: threads)
-            if let offset = invalidAt {
-                guard invalidUTF8 == .replace else { throw .invalidUTF8(path: path, offset: offset) }
-                file = CorpusFile.inMemory(UTF8Validation.repaired(file.bytes), path: path)
-                repaired += 1
-                occurrences.append(scanner.occurrences(in: file.bytes, threads: threads))
-            } else {
-                occurrences.append(SpecialTokenScanner.leftmost(candidates))
-            }
-            if !file.documentEnds.isEmpty, !scanner.isEmpty {
-                occurrences[occurrences.count - 1] = withinDocuments(occurrences.last!, of: file, scanner: scanner)
-            }
-            files.append(file)
+        var result: (files: [CorpusFile], occurrences: [[SpecialTokenOccurrence]], repaired: Int) = ([], [], 0)
+        for file in opened {
+            try prepare(file, scanner: scanner, invalidUTF8: invalidUTF8, threads: threads, into: &result)
         }
-        return (files, occurrences, repaired)
+        return result
+    }
+
+    /// Validates `file` (repairing it under `.replace`), finds its special tokens, and appends
+    /// both to `result`.
+    private static func prepare(
+        _ opened: CorpusFile, scanner: SpecialTokenScanner, invalidUTF8: InvalidUTF8Policy, threads: Int,
+        into result: inout (files: [CorpusFile], occurrences: [[SpecialTokenOccurrence]], repaired: Int)
+    ) throws(InputError) {
+        var file = opened
+        let path = file.path
+        let (invalidAt, candidates) = try scan(file, scanner: scanner, threads: threads)
+        var occurrences: [SpecialTokenOccurrence]
+        if let offset = invalidAt {
+            guard invalidUTF8 == .replace else { throw .invalidUTF8(path: path, offset: offset) }
+            file = CorpusFile.inMemory(UTF8Validation.repaired(file.bytes), path: path)
+            result.repaired += 1
+            occurrences = scanner.occurrences(in: file.bytes, threads: threads)
+        } else {
+            occurrences = SpecialTokenScanner.leftmost(candidates)
+        }
+        if !file.documentEnds.isEmpty, !scanner.isEmpty {
+            occurrences = withinDocuments(occurrences, of: file, scanner: scanner)
+        }
+        result.files.append(file)
+        result.occurrences.append(occurrences)
     }
 }
 

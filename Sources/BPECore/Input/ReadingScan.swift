@@ -1,4 +1,3 @@
-import CUTF8
 import Dispatch
 import SystemPackage
 
@@ -79,18 +78,18 @@ package enum ReadingScan {
         let start = chunk * chunkSize
         let nominalEnd = min(size, start + chunkSize)
         let readEnd = min(size, nominalEnd + margin)
-        try readFully(descriptor, into: UnsafeMutableBufferPointer(rebasing: buffer[0..<(readEnd - start)]), at: start, path: path)
+        do {
+            try FileAccess.read(
+                descriptor, exactly: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[0..<(readEnd - start)]),
+                at: start, path: path)
+        } catch { throw .file(error) }
         let bytes = UnsafeBufferPointer(rebasing: buffer[0..<(readEnd - start)])
         // Offsets below are relative to `start`.
-        let (from, _) = cut(at: 0, in: bytes, isFileStart: start == 0)
-        let (to, forced) = nominalEnd == size ? (size - start, false) : cut(at: nominalEnd - start, in: bytes, isFileStart: false)
+        let (from, _) = start == 0 ? (0, false) : cut(at: 0, in: bytes)
+        let (to, forced) = nominalEnd == size ? (size - start, false) : cut(at: nominalEnd - start, in: bytes)
         guard from < to else { return (nil, []) }
-        var invalidAt: Int?
-        if forced {
-            invalidAt = UTF8Validation.scalarFirstInvalidOffset(in: bytes, from: from, to: bytes.count)
-        } else if bpe_utf8_check(bytes.baseAddress! + from, to - from) != 1 {
-            invalidAt = UTF8Validation.scalarFirstInvalidOffset(in: bytes, from: from, to: to)
-        }
+        // A forced cut's chunk is checked over its lookahead, where the error is found.
+        let invalidAt = UTF8Validation.firstInvalidOffset(in: bytes, from: from, to: forced ? bytes.count : to)
         let candidates = scanner.isEmpty ? [] : scanner.candidates(in: bytes, from: from, to: to).map {
             SpecialTokenOccurrence(range: ($0.range.lowerBound + start)..<($0.range.upperBound + start), token: $0.token)
         }
@@ -99,9 +98,8 @@ package enum ReadingScan {
 
     /// The cut at or after `offset`: the first byte that is not a continuation byte within
     /// `lookahead` bytes (or the end of `bytes`, which ends the file when it comes first), or
-    /// `offset` itself, forced, when there is none. The file's start is always a cut.
-    private static func cut(at offset: Int, in bytes: UnsafeBufferPointer<UInt8>, isFileStart: Bool) -> (Int, forced: Bool) {
-        if isFileStart && offset == 0 { return (0, false) }
+    /// `offset` itself, forced, when there is none.
+    private static func cut(at offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> (Int, forced: Bool) {
         var position = offset
         let limit = min(bytes.count, offset + lookahead)
         while position < limit {
@@ -110,29 +108,6 @@ package enum ReadingScan {
         }
         // Fewer than `lookahead` bytes left: the file ends inside the run.
         return limit == bytes.count && limit < offset + lookahead ? (bytes.count, false) : (offset, true)
-    }
-
-    /// Reads exactly `buffer.count` bytes at `offset`.
-    private static func readFully(
-        _ descriptor: FileDescriptor, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int, path: String
-    ) throws(InputError) {
-        var done = 0
-        while done < buffer.count {
-            let read: Int
-            do {
-                read = try descriptor.read(
-                    fromAbsoluteOffset: Int64(offset + done),
-                    into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[done...]))
-            } catch {
-                throw .file(FileError(path: path, direction: .reading, errno: error as? Errno ?? .ioError))
-            }
-            if read == 0 {
-                throw .file(FileError(
-                    path: path, direction: .reading,
-                    reason: "it shrank while it was being read (another program truncated or rewrote it); run again when it no longer changes"))
-            }
-            done += read
-        }
     }
 }
 
