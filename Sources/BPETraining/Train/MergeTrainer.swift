@@ -264,7 +264,7 @@ struct MergeTrainer {
     ///   that held the pair.
     mutating func learn(mergeCount: Int, progress: ((Int) -> Void)? = nil) {
         // Capped: a huge requested size must not reserve memory for merges that cannot happen.
-        merges.reserveCapacity(min(mergeCount, max(1024, shards.reduce(0) { $0 + $1.shard.heap.count })))
+        merges.reserveCapacity(min(mergeCount, max(1024, shards.reduce(0) { $0 + $1.shard.heap.count + $1.shard.deferred.count })))
         while merges.count < mergeCount, let (index, top) = bestTop() {
             // A settled top holds its true count.
             if top.count < threshold { break }

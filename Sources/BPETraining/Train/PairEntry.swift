@@ -2,9 +2,8 @@
 /// pushed. The count may be stale (higher than the pair's count now): the merge loop
 /// re-validates an entry when it reaches the top.
 ///
-/// 16 bytes: the heap holds one entry per live pair (millions), so four siblings share about
-/// a cache line; the tie-break looks the tokens' bytes up in the heap's vocabulary, and only
-/// when two counts tie.
+/// 16 bytes: four heap siblings share about a cache line; the tie-break looks the tokens'
+/// bytes up in the heap's vocabulary, and only when two counts tie.
 struct PairEntry: Equatable {
     var count: Int64
     var left: UInt32

@@ -10,7 +10,8 @@
 ///
 /// Invariant: no entry is better than its parent (`entries[(i - 1) / 4]`). Four children per
 /// node halve the depth of a binary heap, and four 16-byte siblings span at most two cache
-/// lines: a pop among millions of entries misses the cache about half as often.
+/// lines. The shard keeps only its pairs that may be merged soon here (`DeferredPairs` holds
+/// the rest), so the heap mostly stays in cache.
 struct PairHeap {
     private(set) var entries: [PairEntry] = []
     /// The trainer's vocabulary, which outlives the heap (the trainer owns both), unretained:
@@ -20,14 +21,9 @@ struct PairHeap {
     /// It is borrowed only to break ties (`isBetter`).
     let vocabulary: Unmanaged<TokenVocabulary>
 
-    /// A heap of `entries`, built bottom-up.
-    /// - Complexity: O(entries).
-    init(_ entries: [PairEntry] = [], vocabulary: TokenVocabulary) {
-        self.entries = entries
+    /// An empty heap; entries come one at a time (`insert`).
+    init(vocabulary: TokenVocabulary) {
         self.vocabulary = Unmanaged.passUnretained(vocabulary)
-        if entries.count > 1 {
-            for index in stride(from: (entries.count - 2) / 4, through: 0, by: -1) { siftDown(from: index) }
-        }
     }
 
     var count: Int { entries.count }
