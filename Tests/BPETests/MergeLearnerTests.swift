@@ -50,6 +50,29 @@ import Testing
         #expect(once.vocabulary().merges == reference)
     }
 
+    /// A top pair whose bytes already are a token is never merged: here a base vocabulary
+    /// encodes "abc" as (ab, c), the most frequent pair, while "abc" is already its token
+    /// (a + bc). The shard that holds the pair discards it, and every worker then chooses
+    /// again (`MergeTrainer.learn`), at any number of threads.
+    @Test(arguments: [1, 2, 3] as [Int])
+    func aPairThatWouldRebuildATokenIsSkipped(threads: Int) throws {
+        let a = TokenID(UInt8(ascii: "a")), b = TokenID(UInt8(ascii: "b")), c = TokenID(UInt8(ascii: "c"))
+        // 256 = ab, 257 = bc, 258 = a + bc = "abc".
+        let baseMerges = [Merge(a, b), Merge(b, c), Merge(a, 257)]
+        let base = try BaseVocabulary(merges: baseMerges)
+        let words: [[UInt8]: Int] = [Array("abc".utf8): 10, Array("abd".utf8): 3, Array("xy".utf8): 2]
+        let counts = WordCounts()
+        for (word, count) in words { counts.add(word, count: Int64(count)) }
+        let learner = MergeLearner(wordCounts: counts, minFrequency: 1, base: base, threads: threads)
+        learner.countInitialPairs()
+        learner.learn(mergeCount: 10)
+        let merges = learner.vocabulary().merges
+        #expect(!merges.contains(Merge(256, c)), "(ab, c) rebuilds \"abc\"")
+        #expect(merges == ReferenceTrainer.train(words: words, mergeCount: 10, minFrequency: 1, base: baseMerges))
+        #expect(merges == baseMerges + [Merge(256, TokenID(UInt8(ascii: "d"))), Merge(TokenID(UInt8(ascii: "x")), TokenID(UInt8(ascii: "y")))])
+        learner._checkInvariants()
+    }
+
     /// A count table of 65,536+ slots is copied into the learner's records in parallel slot
     /// ranges (`MergeTrainer.copyWords`): the records, and so every merge, must be the same
     /// as one thread's copy and the reference trainer's.

@@ -52,28 +52,51 @@ import Testing
     }
 
     /// Two-step runs: every share's first step is done (and its writes seen) before any
-    /// share's second step starts, with a thread per share (one hand-out and a barrier) or
-    /// with more shares than threads (two hand-outs).
-    @Test(arguments: [(1, 1), (2, 2), (2, 3), (3, 5)] as [(Int, Int)])
-    func everyFirstStepIsDoneBeforeAnySecond(threads: Int, shares: Int) {
+
+
+    /// `WorkerBarrier`: a thread's k-th `wait` returns only once every thread has made its
+    /// k-th call, with their writes before it seen, and no thread writes the next round's
+    /// value before every thread has checked this one (uneven steps, 500 rounds); `arrive`
+    /// counts without waiting, and `waitForAll` waits for the others' `arrive`.
+    @Test(arguments: [1, 2, 3] as [Int])
+    func theBarrierSeparatesRounds(threads: Int) {
         let workers = MergeWorkers(threads: threads, cores: threads)
-        nonisolated(unsafe) let firsts = UnsafeMutablePointer<Int>.allocate(capacity: shares)
-        nonisolated(unsafe) let seen = UnsafeMutablePointer<Int>.allocate(capacity: shares)
+        let barrier = WorkerBarrier(threads: threads)
+        let arrivals = WorkerBarrier(threads: threads)
+        let rounds = 500
+        nonisolated(unsafe) let cells = UnsafeMutablePointer<Int>.allocate(capacity: threads)
+        nonisolated(unsafe) let afterBarrier = UnsafeMutablePointer<Bool>.allocate(capacity: threads * rounds)
+        nonisolated(unsafe) let afterArrivals = UnsafeMutablePointer<Bool>.allocate(capacity: rounds)
         defer {
-            firsts.deallocate()
-            seen.deallocate()
+            cells.deallocate()
+            afterBarrier.deallocate()
+            afterArrivals.deallocate()
         }
-        firsts.initialize(repeating: 0, count: shares)
-        seen.initialize(repeating: 0, count: shares)
-        for round in 1...500 {
-            workers.run(shares: shares, { share in
-                // Uneven first steps: the barrier has to wait for the slowest.
+        cells.initialize(repeating: 0, count: threads)
+        afterBarrier.initialize(repeating: false, count: threads * rounds)
+        afterArrivals.initialize(repeating: false, count: rounds)
+        workers.run(shares: threads) { share in
+            var pass = WorkerBarrier.Pass()
+            var arrivalPass = WorkerBarrier.Pass()
+            for round in 1...rounds {
+                // Uneven steps: the barrier has to wait for the slowest.
                 if (share + round) % 3 == 0 { usleep(20) }
-                firsts[share] = round
-            }, then: { share in
-                seen[share] = (0..<shares).allSatisfy { firsts[$0] == round } ? round : -round
-            })
-            #expect((0..<shares).allSatisfy { seen[$0] == round }, "round \(round)")
+                cells[share] = round
+                arrivals.arrive(&arrivalPass)
+                if share == 0 {
+                    arrivals.waitForAll(arrivalPass)
+                    afterArrivals[round - 1] = (0..<threads).allSatisfy { cells[$0] == round }
+                }
+                barrier.wait(&pass)
+                afterBarrier[(round - 1) * threads + share] = (0..<threads).allSatisfy { cells[$0] == round }
+                barrier.wait(&pass)
+            }
+        }
+        for round in 0..<rounds {
+            #expect(afterArrivals[round], "round \(round + 1): thread 0 went on before every thread arrived")
+            for share in 0..<threads {
+                #expect(afterBarrier[round * threads + share], "round \(round + 1), thread \(share)")
+            }
         }
     }
 }

@@ -1,4 +1,4 @@
-/// One worker's share of a merge (`MergeTrainer.applyMerge`): the words it rewrote changed
+/// One worker's share of a merge (`MergeTrainer.learn`): the words it rewrote changed
 /// pair counts, recorded here instead of in the shared tables, so that several workers can
 /// rewrite at once. Kept between merges so its memory is reused.
 ///

@@ -38,7 +38,7 @@ struct MergeTrainer {
 
     /// Live pairs, in one shard per worker (`PairShard`), by a hash of the pair.
     let shards: [PairShardBox]
-    private(set) var merges: [Merge] = []
+    var merges: [Merge] = []
 
     static let headerSize = 3
     /// How many listed words ahead the merge loop prefetches.
@@ -48,7 +48,7 @@ struct MergeTrainer {
     let threshold: Int64
     /// Pairs whose merged token would be longer are never merged (`--max-token-length`).
     let maxTokenLength: Int
-    /// The size of the blocks of a merge's list that workers take in turn (`applyMerge`): a
+    /// The size of the blocks of a merge's list that workers take in turn (`learn`): a
     /// list of more than one block is shared. The initial pair count is parallel from 64
     /// blocks' worth of record words on.
     let blockWords: Int
@@ -56,14 +56,10 @@ struct MergeTrainer {
     /// a few microseconds of rewriting, so taking one (a shared counter) costs little, and
     /// each share that rewrites makes the shards combine its new pairs with the others'.
     static let defaultBlockWords = 64
-    /// One per worker (at least one): where rewrites record their count changes.
+    /// One per worker thread: where rewrites record their count changes.
     let scratches: [MergeScratch]
-    /// The threads that share a merge's rewrite and its absorption into the shards.
+    /// The threads that run the merge loop together (`learn`), at most one per core.
     let workers: MergeWorkers
-    /// Each shard's pair map as a view for the rewrite's lookups, renewed at each merge.
-    var lookups: [PairMap.Lookup] = []
-    /// The next block of a merge's list that a worker takes (`applyMerge`).
-    let nextBlock = AtomicCounter()
 
     /// Copies every word of two or more bytes with a positive count; shorter words hold no pair.
     /// - Complexity: O(total bytes of the distinct words).
@@ -81,11 +77,12 @@ struct MergeTrainer {
         threshold = Int64(max(1, minFrequency))
         self.maxTokenLength = maxTokenLength ?? Int.max
         self.blockWords = max(1, blockWords)
-        scratches = (0..<max(1, threads)).map { _ in MergeScratch() }
-        workers = MergeWorkers(threads: scratches.count)
+        workers = MergeWorkers(threads: max(1, threads))
+        scratches = (0..<workers.count).map { _ in MergeScratch() }
         let vocabulary = self.vocabulary
-        shards = (0..<scratches.count).map { _ in PairShardBox(PairShard(vocabulary: vocabulary)) }
-        lookups = shards.map { $0.shard.lookup() }
+        // One shard per requested thread, even where there are fewer cores: a worker then
+        // owns several (and the tests cover more shards than threads on any machine).
+        shards = (0..<max(1, threads)).map { _ in PairShardBox(PairShard(vocabulary: vocabulary)) }
         if let base {
             copyWords(wordCounts, encodedBy: base)
         } else {
@@ -232,6 +229,7 @@ struct MergeTrainer {
             }
             // Every pair starts deferred: the heap fills from the top count down.
             box.shard.settleTop(threshold: threshold)
+            box.publish()
         }
     }
 
@@ -244,45 +242,6 @@ struct MergeTrainer {
         // Without a length limit the tokens' lengths are not read (a cache miss each).
         count >= threshold
             && (maxTokenLength == Int.max || vocabulary.length(left) + vocabulary.length(right) <= maxTokenLength)
-    }
-
-    /// The shard whose top pair is merged next, and that pair: the best of the shards' tops
-    /// (each settled); nil when every heap is empty.
-    /// - Complexity: O(shards).
-    func bestTop() -> (shard: Int, entry: PairEntry)? {
-        var best: (shard: Int, entry: PairEntry)?
-        for (index, box) in shards.enumerated() {
-            guard let top = box.shard.top() else { continue }
-            if best == nil || PairHeap.isBetter(top, best!.entry, in: vocabulary) { best = (index, top) }
-        }
-        return best
-    }
-
-    /// Learns up to `mergeCount` merges (SPEC §4). `progress` is called with the number of
-    /// merges done, every few hundred merges.
-    /// - Complexity: per merge, O(log heap) per entry popped plus the length of the words
-    ///   that held the pair.
-    mutating func learn(mergeCount: Int, progress: ((Int) -> Void)? = nil) {
-        // Capped: a huge requested size must not reserve memory for merges that cannot happen.
-        merges.reserveCapacity(min(mergeCount, max(1024, shards.reduce(0) { $0 + $1.shard.heap.count + $1.shard.deferred.count })))
-        while merges.count < mergeCount, let (index, top) = bestTop() {
-            // A settled top holds its true count.
-            if top.count < threshold { break }
-            let box = shards[index]
-            let merged = vocabulary.concatenation(top.left, top.right)
-            // A pair that would rebuild an existing token is never chosen; it never will be.
-            if vocabulary.contains(merged) {
-                box.shard.discardTop(threshold: threshold)
-                continue
-            }
-            // Its entry leaves the heap while the shard absorbs the merge (`PairShard.absorb`).
-            let id = box.shard.topID()
-            let newToken = vocabulary.append(merged)
-            merges.append(Merge(top.left, top.right))
-            applyMerge(left: top.left, right: top.right, shard: index, pair: id, into: newToken)
-            if let progress, merges.count % 256 == 0 { progress(merges.count) }
-        }
-        progress?(merges.count)
     }
 
     /// The vocabulary learned so far.

@@ -3,11 +3,11 @@ import CPrefetch
 import Glibc
 import Synchronization
 
-/// Helper threads that share each merge (its rewrite, then its absorption into the pair
-/// shards) with the calling thread, started once and kept for the whole merge loop, so that
-/// handing out a merge costs about a microsecond instead of a dispatch
-/// (`DispatchQueue.concurrentPerform`, tens of microseconds): every merge of the 50,000 is
-/// shared.
+/// Helper threads that run the merge phase's parallel steps with the calling thread (each
+/// shard's part of the initial pair count, and the merge loop itself, where every thread
+/// runs the same loop: `MergeTrainer.learn`), started once and kept for the trainer's life,
+/// so that a hand-out costs about a microsecond instead of a dispatch
+/// (`DispatchQueue.concurrentPerform`, tens of microseconds).
 ///
 /// Protocol: the caller stores the task, then publishes a new `generation`, which packs a
 /// counter with the number of shares (so a helper without a share never reads the task,
@@ -15,11 +15,9 @@ import Synchronization
 /// share if it has one and decrements `remaining`; the caller runs share 0 and waits until
 /// `remaining` is 0, so every write of the helpers happens before the caller goes on
 /// (release/acquire on `generation` and `remaining`; sequentially consistent where a
-/// sleeping helper and the caller must not miss each other). Helpers spin between merges (the
-/// merge loop's serial part is short), then yield, and after `spinLimit` idle rounds sleep on
-/// their own condition; the caller wakes only the sleepers that have a share, so helpers that
-/// small merges do not need stay asleep (what keeps more threads than cores from slowing the
-/// loop down).
+/// sleeping helper and the caller must not miss each other). Helpers spin between hand-outs (calls
+/// often come back to back), then yield, and after `spinLimit` idle rounds sleep on their own
+/// condition; the caller wakes only the sleepers that have a share.
 ///
 /// Helpers hold only `Shared`; releasing the pool stops them (they exit on their own).
 final class MergeWorkers: Sendable {
@@ -33,8 +31,6 @@ final class MergeWorkers: Sendable {
         /// counter << 16 | shares of the latest task.
         let generation = Atomic<Int>(0)
         let remaining = Atomic<Int>(0)
-        /// Shares that reached the barrier of a two-step run (`run(shares:_:then:)`).
-        let arrived = Atomic<Int>(0)
         let stopping = Atomic<Bool>(false)
         /// Index 0 is unused (the caller's share).
         let beds: [Bed]
@@ -97,42 +93,9 @@ final class MergeWorkers: Sendable {
         var spins = 0
         while shared.remaining.load(ordering: .acquiring) > 0 {
             spins += 1
-            Self.backOff(after: spins)
+            WorkerBarrier.backOff(after: spins)
         }
         shared.task = nil
-    }
-
-    /// Runs `first(0) ..< first(shares)`, then, once all are done, `second(0) ..<
-    /// second(shares)`, and returns when those are done. When every share has a thread of its
-    /// own, both steps are one hand-out: each share waits at a barrier between its two steps
-    /// (spinning, then yielding), which saves a hand-out and a wait per call.
-    func run(shares: Int, _ first: @escaping @Sendable (Int) -> Void, then second: @escaping @Sendable (Int) -> Void) {
-        guard shares > 1, shares <= count else {
-            run(shares: shares, first)
-            run(shares: shares, second)
-            return
-        }
-        let shared = self.shared
-        shared.arrived.store(0, ordering: .relaxed)
-        run(shares: shares) { share in
-            first(share)
-            // Every share's first step happens before any share's second (release/acquire).
-            shared.arrived.add(1, ordering: .acquiringAndReleasing)
-            var spins = 0
-            while shared.arrived.load(ordering: .acquiring) < shares {
-                spins += 1
-                Self.backOff(after: spins)
-            }
-            second(share)
-        }
-    }
-
-    /// One round of waiting for other threads, the `spins`-th: a `pause` at first, then
-    /// (a thread may be descheduled by the system) giving up the core rather than spinning
-    /// through its time slice.
-    @inline(__always)
-    private static func backOff(after spins: Int) {
-        if spins > pauseLimit { sched_yield() } else { bpe_spin_pause() }
     }
 
     /// A helper's loop: waits for each new generation, runs its share if it has one.
@@ -174,10 +137,4 @@ final class MergeWorkers: Sendable {
             }
         }
     }
-}
-
-/// A counter the workers of one merge share: `MergeTrainer.applyMerge` hands out the blocks of
-/// a merge's list with it (reset by the caller before the hand-out publishes it).
-final class AtomicCounter: Sendable {
-    let value = Atomic<Int>(0)
 }

@@ -268,13 +268,49 @@ extension PairShard {
     }
 }
 
-/// A shard that one worker changes while the others change theirs (`MergeTrainer.applyMerge`).
-/// `@unchecked Sendable`: between merges only the merge loop's thread touches it; during a
-/// merge's absorb phase only the worker of this shard's share does.
+/// A shard that one worker changes while the others change theirs (`MergeTrainer.learn`),
+/// with what the other workers read of it between two of its changes (`summit`).
+///
+/// `@unchecked Sendable`: the merge loop's workers are separated by barriers into steps.
+/// Only the shard's owner touches `shard`, and only in the steps where it absorbs a merge
+/// or discards its top; it then publishes `summit`, which every worker reads only in the
+/// steps after the next barrier, and which nobody writes then.
 final class PairShardBox: @unchecked Sendable {
     var shard: PairShard
-    init(_ shard: PairShard) { self.shard = shard }
+    /// The shard's settled top as of the last `publish`.
+    private(set) var summit: Summit
+
+    /// What every worker needs of a shard to choose the next merge and rewrite it, read
+    /// without touching the shard itself (a read of `shard` through the box could copy it).
+    struct Summit {
+        /// The shard's settled top entry (its true count), nil when it has no live pair.
+        var top: PairEntry?
+        /// The top pair's id in the shard, -1 without a top.
+        var id: Int
+        /// The top pair's word list, held (valid even once the shard drops it).
+        var words: PairWordLists.Held?
+        /// The shard's pair map, for lookups until the shard's next registration.
+        var lookup: PairMap.Lookup
+    }
+
+    init(_ shard: PairShard) {
+        self.shard = shard
+        summit = Summit(top: nil, id: -1, words: nil, lookup: self.shard.lookup())
+    }
+
     deinit { shard.deallocateScratch() }
+
+    /// Records the shard's top, its id and list, and its map in `summit`: called by the
+    /// shard's owner after each change, once the top is settled.
+    /// - Complexity: O(1) expected (one map lookup).
+    func publish() {
+        guard let top = shard.top() else {
+            summit = Summit(top: nil, id: -1, words: nil, lookup: shard.lookup())
+            return
+        }
+        let id = shard.topID()
+        summit = Summit(top: top, id: id, words: shard.heldWords(of: id), lookup: shard.lookup())
+    }
 }
 
 /// Which shard holds a pair: a hash of its key independent of `PairMap`'s slot hash (which

@@ -1,0 +1,218 @@
+@_spi(Plumbing) import BPECore
+import Synchronization
+
+extension MergeTrainer {
+    /// Learns up to `mergeCount` merges in all (SPEC §4). `progress` is called with the number
+    /// of merges done, every few hundred merges, on the calling thread.
+    ///
+    /// Every worker thread (`workers`, the caller's included) runs the same loop, in three
+    /// steps per merge separated by barriers (`WorkerBarrier`), so no merge waits for a
+    /// hand-out:
+    /// 1. **Choose** (each worker, the same answer): the best of the shards' published tops
+    ///    (`PairShardBox.summit`), or the end. A pair that would rebuild an existing token is
+    ///    discarded by its shard's owner instead, between two barriers, and all choose again.
+    /// 2. **Rewrite**: the words listed for the pair, in blocks of `blockWords` that the
+    ///    workers take in turn from a shared counter (a list of one block is one worker's,
+    ///    by turns), each recording the count changes in its own scratch (`MergeScratch`).
+    ///    Worker 0 also appends the new token, once every worker is past its choice (the
+    ///    only step that reads the vocabulary while no one may write it).
+    /// 3. **Absorb**: each worker adds up every rewriting scratch's changes to the shards it
+    ///    owns (shard i is worker i mod threads'), settles their tops and publishes them
+    ///    (`PairShard.absorb`).
+    ///
+    /// Counts are sums and the workers rewrite disjoint words, so the merges are the same for
+    /// any number of workers and shards and any schedule (word lists hold the same words, in
+    /// an order that depends on the schedule, which nothing reads).
+    /// - Complexity: per merge, O(log heap) per entry popped plus the length of the words
+    ///   that held the pair, divided among the workers, plus O(shards) to choose.
+    mutating func learn(mergeCount: Int, progress: ((Int) -> Void)? = nil) {
+        // Capped: a huge requested size must not reserve memory for merges that cannot happen.
+        merges.reserveCapacity(min(mergeCount, max(1024, shards.reduce(0) { $0 + $1.shard.heap.count + $1.shard.deferred.count })))
+        guard merges.count < mergeCount, !words.isEmpty else {
+            progress?(merges.count)
+            return
+        }
+        let loop = Loop(
+            shards: shards, scratches: scratches, vocabulary: vocabulary, threshold: threshold,
+            maxTokenLength: maxTokenLength, blockWords: blockWords, mergeCount: mergeCount,
+            done: merges.count, progress: progress)
+        let workers = self.workers
+        words.withUnsafeMutableBufferPointer { buffer in
+            // Workers write disjoint words and read the rest.
+            nonisolated(unsafe) let records = buffer.baseAddress!
+            workers.run(shares: scratches.count) { worker in loop.run(worker: worker, records: records) }
+        }
+        merges.append(contentsOf: loop.learned)
+        progress?(merges.count)
+    }
+
+    /// The state the merge loop's workers share for one call of `learn` (see there).
+    ///
+    /// `@unchecked Sendable`: `learned` and the vocabulary are written by worker 0 alone, in
+    /// the rewrite step, after every worker is past its choice (`chosen`); the other workers
+    /// read the vocabulary only in the choose and absorb steps, after a barrier.
+    private final class Loop: @unchecked Sendable {
+        let shards: [PairShardBox]
+        let scratches: [MergeScratch]
+        let vocabulary: TokenVocabulary
+        let threshold: Int64
+        let maxTokenLength: Int
+        let blockWords: Int
+        let mergeCount: Int
+        /// Merges done before this call.
+        let done: Int
+        let progress: ((Int) -> Void)?
+        /// The merges learned in this call, appended by worker 0.
+        var learned: [Merge] = []
+        /// Separates the steps.
+        let barrier: WorkerBarrier
+        /// Every worker arrives once it has chosen (no wait): worker 0 waits for all before
+        /// it appends the new token.
+        let chosen: WorkerBarrier
+        /// The next block of a merge's list to take, one counter for odd merges and one for
+        /// even ones: worker 0 resets the other merge's counter while no one uses it.
+        let nextBlock = [AtomicCounter(), AtomicCounter()]
+
+        init(
+            shards: [PairShardBox], scratches: [MergeScratch], vocabulary: TokenVocabulary, threshold: Int64,
+            maxTokenLength: Int, blockWords: Int, mergeCount: Int, done: Int, progress: ((Int) -> Void)?
+        ) {
+            self.shards = shards
+            self.scratches = scratches
+            self.vocabulary = vocabulary
+            self.threshold = threshold
+            self.maxTokenLength = maxTokenLength
+            self.blockWords = blockWords
+            self.mergeCount = mergeCount
+            self.done = done
+            self.progress = progress
+            barrier = WorkerBarrier(threads: scratches.count)
+            chosen = WorkerBarrier(threads: scratches.count)
+        }
+
+        /// The best of the shards' published tops, and its shard; nil when no shard has one.
+        /// - Complexity: O(shards).
+        private func bestTop() -> (shard: Int, summit: PairShardBox.Summit)? {
+            var best: (shard: Int, summit: PairShardBox.Summit)?
+            for (index, box) in shards.enumerated() {
+                let summit = box.summit
+                guard let top = summit.top else { continue }
+                if best == nil || PairHeap.isBetter(top, best!.summit.top!, in: vocabulary) { best = (index, summit) }
+            }
+            return best
+        }
+
+        /// One worker's loop (see `learn`): returns when every worker has seen the end.
+        func run(worker: Int, records: UnsafeMutablePointer<UInt32>) {
+            let threads = scratches.count
+            let scratch = scratches[worker]
+            var pass = WorkerBarrier.Pass()
+            var chosenPass = WorkerBarrier.Pass()
+            // Reused from merge to merge (no allocation per merge).
+            var lookups = shards.map(\.summit.lookup)
+            var changes: [MergeScratch.State.ShardChanges] = []
+            changes.reserveCapacity(threads)
+            var count = done
+            var sequence = 0
+            while count < mergeCount {
+                // Choose. Every shard is settled and published (before the loop, or by the
+                // previous absorb), and nobody writes a shard or the vocabulary now.
+                guard let (index, summit) = bestTop(), let top = summit.top, top.count >= threshold else { break }
+                let merged = vocabulary.concatenation(top.left, top.right)
+                // A pair that would rebuild an existing token is never chosen; it never will be.
+                if vocabulary.contains(merged) {
+                    // Once every worker has chosen (and read the summits), the owner discards
+                    // the pair; once it has published the shard's next top, all choose again.
+                    barrier.wait(&pass)
+                    if index % threads == worker {
+                        shards[index].shard.discardTop(threshold: threshold)
+                        shards[index].publish()
+                    }
+                    barrier.wait(&pass)
+                    continue
+                }
+                let newToken = UInt32(vocabulary.count)
+                chosen.arrive(&chosenPass)
+                for shard in shards.indices { lookups[shard] = shards[shard].summit.lookup }
+
+                // Rewrite.
+                let listed = summit.words!
+                let blocks = (listed.count + blockWords - 1) / blockWords
+                // One worker alone rewrites the whole list as one range (no per-block restart).
+                let sole = blocks <= 1 || threads == 1 ? sequence % threads : nil
+                let nextBlock = self.nextBlock[sequence & 1]
+                if sole == nil || sole == worker {
+                    scratch.state.reset(vocabularySize: Int(newToken) + 1, shards: shards.count)
+                    listed.withWords { listed in
+                        var taken = false
+                        MergeTrainer.rewriteBlocks(
+                            of: listed, in: records, left: top.left, right: top.right, newToken: newToken,
+                            lookups: lookups, scratch: scratch
+                        ) {
+                            if sole != nil {
+                                defer { taken = true }
+                                return taken ? nil : 0..<listed.count
+                            }
+                            let block = nextBlock.value.add(1, ordering: .relaxed).oldValue
+                            return block < blocks
+                                ? (block * blockWords)..<min(listed.count, (block + 1) * blockWords) : nil
+                        }
+                    }
+                }
+                if worker == 0 {
+                    // Nobody reads the vocabulary between their choice and the barrier.
+                    chosen.waitForAll(chosenPass)
+                    let appended = vocabulary.append(merged)
+                    assert(appended == newToken, "the new token's id changed")
+                    learned.append(Merge(top.left, top.right))
+                }
+                barrier.wait(&pass)
+
+                // Absorb: this worker's shards.
+                for shard in stride(from: worker, to: shards.count, by: threads) {
+                    changes.removeAll(keepingCapacity: true)
+                    if let sole {
+                        changes.append(scratches[sole].state.changes(shard: shard))
+                    } else {
+                        for rewriter in scratches { changes.append(rewriter.state.changes(shard: shard)) }
+                    }
+                    absorb(
+                        into: shard, merged: PairShard.Merged(
+                            left: top.left, right: top.right, newToken: newToken,
+                            id: shard == index ? summit.id : -1),
+                        changes: changes, vocabularySize: Int(newToken) + 1)
+                }
+                count += 1
+                sequence += 1
+                if worker == 0 {
+                    // The other merges' counter is idle until the barrier below.
+                    self.nextBlock[sequence & 1].value.store(0, ordering: .relaxed)
+                    if let progress, count % 256 == 0 { progress(count) }
+                }
+                barrier.wait(&pass)
+            }
+        }
+
+        /// Shard `index` absorbs the merge (`PairShard.absorb`) and publishes its new top.
+        private func absorb(
+            into index: Int, merged: PairShard.Merged, changes: [MergeScratch.State.ShardChanges],
+            vocabularySize: Int
+        ) {
+            let threshold = self.threshold
+            let maxTokenLength = self.maxTokenLength
+            let vocabulary = self.vocabulary
+            let box = shards[index]
+            box.shard.absorb(merged, changes: changes, vocabularySize: vocabularySize, threshold: threshold) {
+                left, right, count in
+                MergeTrainer.isLive(left, right, count: count, threshold: threshold, maxTokenLength: maxTokenLength,
+                                    vocabulary: vocabulary)
+            }
+            box.publish()
+        }
+    }
+}
+
+/// A counter the workers of one merge share: they take the blocks of the merge's list with it.
+private final class AtomicCounter: Sendable {
+    let value = Atomic<Int>(0)
+}
