@@ -31,6 +31,21 @@ import Testing
         }
         #expect(seen == keys.count)
     }
+
+    /// `reserve` keeps every id and makes room at once: the lookup view taken after it stays
+    /// the map's through that many insertions (no growth moves the slots).
+    @Test func aReservedMapTakesThatManyKeysWithoutGrowing() {
+        var map = PairMap(minimumCapacity: 4)
+        for key in UInt64(0)..<10 { _ = map.id(for: key << 32 | 3) { Int32(key) } }
+        map.reserve(3000)
+        let slots = map.slots.baseAddress
+        for key in UInt64(10)..<3000 { _ = map.id(for: key << 32 | 3) { Int32(key) } }
+        #expect(map.slots.baseAddress == slots, "the map grew although room was reserved")
+        map._checkInvariants()
+        for key in UInt64(0)..<3000 { #expect(map.liveID(for: key << 32 | 3) == Int32(key)) }
+        map.reserve(10)  // never shrinks
+        #expect(map.slots.baseAddress == slots)
+    }
 }
 
 /// `PairMap`'s own storage is copied on write, and its lookup view reads the map it came from.

@@ -14,6 +14,7 @@ import Testing
         let length = 40_000
         let flat = (0..<(3 * length)).map { UInt32($0) }
         var lists = PairWordLists(adopting: flat)
+        defer { lists.deallocate() }
         for list in 0..<3 { lists.adopt(start: list * length, length: length) }
         lists.adopt(start: 0, length: 0)
         #expect(lists.count == 4)
@@ -33,6 +34,7 @@ import Testing
 
     @Test func appendedAndReservedListsReadBackTheirWords() {
         var lists = PairWordLists(adopting: [7, 8, 9])
+        defer { lists.deallocate() }
         lists.adopt(start: 1, length: 2)
         [UInt32](arrayLiteral: 1, 3, 5).withUnsafeBufferPointer { lists.append($0) }
         let reserved = lists.reserve(4)
@@ -45,5 +47,14 @@ import Testing
         lists.drop(1)
         #expect(lists.length(of: 1) == 0)
         #expect(Self.words(of: lists, 0) == [8, 9])
+        // A view stays what it was while other lists come and go.
+        let view = lists.view(2)
+        [UInt32](arrayLiteral: 20, 21, 22).withUnsafeBufferPointer { words in
+            for _ in 0..<1_000 { lists.append(words) }
+        }
+        lists.drop(3)
+        #expect(Array(view) == [10, 11, 12, 13])
+        lists.deallocate()
+        #expect(lists.count == 0)
     }
 }

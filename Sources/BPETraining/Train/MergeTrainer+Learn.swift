@@ -32,10 +32,16 @@ extension MergeTrainer {
             progress?(merges.count)
             return
         }
+        // About as many pairs are registered over a run as half the distinct words (0.75 M
+        // for mixed-100m's 0.73 M words at 50,000 merges, 2.25 M for mixed-1g's 3.29 M; 0.97 M
+        // and 3.31 M at 200,000), and rarely more than 64 a merge: room for that spares the
+        // maps most of their doublings, each a copy into fresh memory on one shard's absorb
+        // while the other workers wait.
+        let expectedPairs = min(wordTotal / 2, 64 * (mergeCount - merges.count)) / shards.count
         let loop = Loop(
             shards: shards, scratches: scratches, vocabulary: vocabulary, threshold: threshold,
             maxTokenLength: maxTokenLength, blockWords: blockWords, mergeCount: mergeCount,
-            done: merges.count, progress: progress)
+            done: merges.count, expectedPairs: expectedPairs, progress: progress)
         let workers = self.workers
         words.withUnsafeMutableBufferPointer { buffer in
             // Workers write disjoint words and read the rest.
@@ -61,6 +67,8 @@ extension MergeTrainer {
         let mergeCount: Int
         /// Merges done before this call.
         let done: Int
+        /// Pairs each shard is expected to register in this call (`learn`).
+        let expectedPairs: Int
         let progress: ((Int) -> Void)?
         /// The merges learned in this call, appended by worker 0.
         var learned: [Merge] = []
@@ -75,7 +83,8 @@ extension MergeTrainer {
 
         init(
             shards: [PairShardBox], scratches: [MergeScratch], vocabulary: TokenVocabulary, threshold: Int64,
-            maxTokenLength: Int, blockWords: Int, mergeCount: Int, done: Int, progress: ((Int) -> Void)?
+            maxTokenLength: Int, blockWords: Int, mergeCount: Int, done: Int, expectedPairs: Int,
+            progress: ((Int) -> Void)?
         ) {
             self.shards = shards
             self.scratches = scratches
@@ -85,6 +94,7 @@ extension MergeTrainer {
             self.blockWords = blockWords
             self.mergeCount = mergeCount
             self.done = done
+            self.expectedPairs = expectedPairs
             self.progress = progress
             barrier = WorkerBarrier(threads: scratches.count)
             chosen = WorkerBarrier(threads: scratches.count)
@@ -108,6 +118,12 @@ extension MergeTrainer {
             let scratch = scratches[worker]
             var pass = WorkerBarrier.Pass()
             var chosenPass = WorkerBarrier.Pass()
+            // Each worker makes room in its own shards, all at once.
+            for shard in stride(from: worker, to: shards.count, by: threads) {
+                shards[shard].shard.reserve(pairs: shards[shard].shard.counts.count + expectedPairs)
+                shards[shard].publish()
+            }
+            barrier.wait(&pass)
             // Reused from merge to merge (no allocation per merge).
             var lookups = shards.map(\.summit.lookup)
             var changes: [MergeScratch.State.ShardChanges] = []
@@ -136,27 +152,25 @@ extension MergeTrainer {
                 for shard in shards.indices { lookups[shard] = shards[shard].summit.lookup }
 
                 // Rewrite.
-                let listed = summit.words!
+                let listed = summit.words
                 let blocks = (listed.count + blockWords - 1) / blockWords
                 // One worker alone rewrites the whole list as one range (no per-block restart).
                 let sole = blocks <= 1 || threads == 1 ? sequence % threads : nil
                 let nextBlock = self.nextBlock[sequence & 1]
                 if sole == nil || sole == worker {
                     scratch.state.reset(vocabularySize: Int(newToken) + 1, shards: shards.count)
-                    listed.withWords { listed in
-                        var taken = false
-                        MergeTrainer.rewriteBlocks(
-                            of: listed, in: records, left: top.left, right: top.right, newToken: newToken,
-                            lookups: lookups, scratch: scratch
-                        ) {
-                            if sole != nil {
-                                defer { taken = true }
-                                return taken ? nil : 0..<listed.count
-                            }
-                            let block = nextBlock.value.add(1, ordering: .relaxed).oldValue
-                            return block < blocks
-                                ? (block * blockWords)..<min(listed.count, (block + 1) * blockWords) : nil
+                    var taken = false
+                    MergeTrainer.rewriteBlocks(
+                        of: listed, in: records, left: top.left, right: top.right, newToken: newToken,
+                        lookups: lookups, scratch: scratch
+                    ) {
+                        if sole != nil {
+                            defer { taken = true }
+                            return taken ? nil : 0..<listed.count
                         }
+                        let block = nextBlock.value.add(1, ordering: .relaxed).oldValue
+                        return block < blocks
+                            ? (block * blockWords)..<min(listed.count, (block + 1) * blockWords) : nil
                     }
                 }
                 if worker == 0 {

@@ -79,6 +79,14 @@ struct PairMap {
         Lookup(slots: UnsafePointer(storage.slots.baseAddress!), shift: shift, mask: storage.slots.count - 1)
     }
 
+    /// Makes room for `count` keys in all without growing again.
+    /// - Complexity: O(capacity) when it grows.
+    mutating func reserve(_ count: Int) {
+        var capacity = storage.slots.count
+        while capacity * 3 < count * 4 { capacity <<= 1 }
+        if capacity > storage.slots.count { rehash(capacity: capacity) }
+    }
+
     /// The id stored for `key`, or the result of `makeID()` stored as its id if absent.
     /// - Complexity: O(1) expected.
     @inline(__always)

@@ -26,7 +26,7 @@ struct PairShard {
     private var combinedEnding: [Int32] = []
     private var combinedStarting: [Int32] = []
     // `registerCombined`'s lists, kept between merges so their memory is reused; owned by the
-    // shard's box, which frees them (`deallocateScratch`).
+    // shard's box, which frees them (`deallocate`).
     private var combined = ScratchColumn<MergeScratch.State.NewPair>()
     private var combinedIndex = ScratchColumn<Int32>()
     private var registered = ScratchColumn<Int>()
@@ -34,6 +34,15 @@ struct PairShard {
 
     init(vocabulary: TokenVocabulary) {
         heap = PairHeap(vocabulary: vocabulary)
+    }
+
+    /// Makes room for `pairs` registered pairs in all: the map, counts and word lists then do
+    /// not grow (a map's doubling is a copy into fresh memory, on one shard's absorb while
+    /// the other workers wait).
+    mutating func reserve(pairs: Int) {
+        ids.reserve(pairs)
+        counts.reserveCapacity(pairs)
+        words.reserve(pairs: pairs)
     }
 
     /// Gives a live pair an id and its count, and puts it in the heap or with the deferred
@@ -78,8 +87,8 @@ struct PairShard {
         settleTop(threshold: threshold)
     }
 
-    /// The words listed for the pair `id`, held apart from the shard.
-    mutating func heldWords(of id: Int) -> PairWordLists.Held { words.held(id) }
+    /// The words listed for the pair `id`, valid until its list is dropped (`PairWordLists.view`).
+    mutating func wordsView(of id: Int) -> UnsafeBufferPointer<UInt32> { words.view(id) }
 
     /// A view of the pair map for lookups, valid until the next registration.
     mutating func lookup() -> PairMap.Lookup { ids.lookup }
@@ -259,8 +268,9 @@ struct PairShard {
 }
 
 extension PairShard {
-    /// Frees `registerCombined`'s lists; called once, by the owning box.
-    func deallocateScratch() {
+    /// Frees the word lists and `registerCombined`'s lists; called once, by the owning box.
+    mutating func deallocate() {
+        words.deallocate()
         combined.deallocate()
         combinedIndex.deallocate()
         registered.deallocate()
@@ -287,29 +297,30 @@ final class PairShardBox: @unchecked Sendable {
         var top: PairEntry?
         /// The top pair's id in the shard, -1 without a top.
         var id: Int
-        /// The top pair's word list, held (valid even once the shard drops it).
-        var words: PairWordLists.Held?
+        /// The top pair's word list, valid until the shard drops it (when it absorbs the
+        /// merge of that pair, or discards it): a view, so reading it takes no reference.
+        var words: UnsafeBufferPointer<UInt32>
         /// The shard's pair map, for lookups until the shard's next registration.
         var lookup: PairMap.Lookup
     }
 
     init(_ shard: PairShard) {
         self.shard = shard
-        summit = Summit(top: nil, id: -1, words: nil, lookup: self.shard.lookup())
+        summit = Summit(top: nil, id: -1, words: UnsafeBufferPointer(start: nil, count: 0), lookup: self.shard.lookup())
     }
 
-    deinit { shard.deallocateScratch() }
+    deinit { shard.deallocate() }
 
     /// Records the shard's top, its id and list, and its map in `summit`: called by the
     /// shard's owner after each change, once the top is settled.
     /// - Complexity: O(1) expected (one map lookup).
     func publish() {
         guard let top = shard.top() else {
-            summit = Summit(top: nil, id: -1, words: nil, lookup: shard.lookup())
+            summit = Summit(top: nil, id: -1, words: UnsafeBufferPointer(start: nil, count: 0), lookup: shard.lookup())
             return
         }
         let id = shard.topID()
-        summit = Summit(top: top, id: id, words: shard.heldWords(of: id), lookup: shard.lookup())
+        summit = Summit(top: top, id: id, words: shard.wordsView(of: id), lookup: shard.lookup())
     }
 }
 

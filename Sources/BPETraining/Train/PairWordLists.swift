@@ -15,13 +15,19 @@
 /// mixed-100m's counts, but 18% slower and +277 MiB peak on mixed-1g's, from its growth and
 /// compaction copies.)
 ///
+/// A later list is plain memory, not a Swift array: making an array of a size known only at
+/// run time looked its generic metadata up each time, and a list that every merge worker
+/// reads (`view`) is then a pointer, with no reference count bounced between cores. So the
+/// lists have one owner, which frees what is left of them once (`deallocate`; `PairShardBox`
+/// does it for its shard's).
+///
 /// Invariant: list `id` is `base[baseStarts[id] ..< baseStarts[id] + baseLengths[id]]` when
-/// `baseLengths[id] > 0`, else `lists[id]`; base lists never overlap (within these lists and
-/// with those of every other `PairWordLists` sharing `base`: one per pair shard); `baseKept`
-/// counts the base lists not dropped, and `base` is let go when it reaches 0 (and freed once
-/// every sharer has).
+/// `baseLengths[id] > 0`, else `lists[id]` (allocated, or empty with no memory); base lists
+/// never overlap (within these lists and with those of every other `PairWordLists` sharing
+/// `base`: one per pair shard); `baseKept` counts the base lists not dropped, and `base` is
+/// let go when it reaches 0 (and freed once every sharer has).
 struct PairWordLists {
-    private var lists: [[UInt32]] = []
+    private var lists: [UnsafeMutableBufferPointer<UInt32>] = []
     private var base: AdoptedWords?
     private var baseStarts: [Int] = []
     private var baseLengths: [UInt32] = []
@@ -42,35 +48,59 @@ struct PairWordLists {
         base = adopted
     }
 
+    /// Frees every list not dropped; the lists are empty afterwards. Called once by the owner.
+    mutating func deallocate() {
+        for list in lists where list.baseAddress != nil { list.deallocate() }
+        lists = []
+        baseStarts = []
+        baseLengths = []
+        baseKept = 0
+        base = nil
+    }
+
     /// Lists, one per registered pair.
     var count: Int { lists.count }
+
+    /// Makes room for `pairs` lists in all without growing the tables.
+    mutating func reserve(pairs: Int) {
+        lists.reserveCapacity(pairs)
+        baseStarts.reserveCapacity(pairs)
+        baseLengths.reserveCapacity(pairs)
+    }
 
     /// Registers the next pair's list (id `count`) as `words[start ..< start + length]` of
     /// the adopted array, which no other list holds.
     mutating func adopt(start: Int, length: Int) {
         precondition(start >= 0 && length >= 0 && start + length <= (base?.buffer.count ?? 0) && length <= Int(UInt32.max),
                      "list \(start), \(length) outside the adopted words")
-        lists.append([])
+        lists.append(Self.empty)
         baseStarts.append(start)
         baseLengths.append(UInt32(length))
         if length > 0 { baseKept += 1 }
     }
 
+    /// A list with no memory (dropped, or of no words).
+    private static var empty: UnsafeMutableBufferPointer<UInt32> { UnsafeMutableBufferPointer(start: nil, count: 0) }
+
     /// Registers the next pair's list (id `count`): a copy of `words`.
     /// - Complexity: O(words).
     mutating func append(_ words: UnsafeBufferPointer<UInt32>) {
         // Never asked for 0 elements (see `MergeScratch.State.finish`).
-        lists.append(words.isEmpty ? [] : Array(words))
+        var list = Self.empty
+        if !words.isEmpty {
+            list = .allocate(capacity: words.count)
+            list.baseAddress!.initialize(from: words.baseAddress!, count: words.count)
+        }
+        lists.append(list)
         baseStarts.append(0)
         baseLengths.append(0)
     }
 
     /// Registers the next pair's list (id `count`) as `length` words, to be written in full
-    /// with `write(_:to:at:)` before it is read (they are not zeroed first); returns the
-    /// pair's id.
+    /// with `write(_:to:at:)` before it is read; returns the pair's id.
     /// - Complexity: O(1) plus the allocation.
     mutating func reserve(_ length: Int) -> Int {
-        lists.append(length == 0 ? [] : [UInt32](unsafeUninitializedCapacity: length) { $1 = length })
+        lists.append(length == 0 ? Self.empty : .allocate(capacity: length))
         baseStarts.append(0)
         baseLengths.append(0)
         return lists.count - 1
@@ -78,40 +108,24 @@ struct PairWordLists {
 
     /// Writes `words` into the (reserved) list of `pair` from position `offset` on.
     mutating func write(_ words: UnsafeBufferPointer<UInt32>, to pair: Int, at offset: Int) {
-        lists[pair].withUnsafeMutableBufferPointer { list in
-            precondition(offset >= 0 && offset + words.count <= list.count, "write past the list of pair \(pair)")
-            (list.baseAddress! + offset).update(from: words.baseAddress!, count: words.count)
-        }
+        let list = lists[pair]
+        precondition(offset >= 0 && offset + words.count <= list.count, "write past the list of pair \(pair)")
+        guard !words.isEmpty else { return }
+        (list.baseAddress! + offset).initialize(from: words.baseAddress!, count: words.count)
     }
 
     /// Calls `body` with the list of `pair` (empty once dropped).
     func withWords<Result>(of pair: Int, _ body: (UnsafeBufferPointer<UInt32>) throws -> Result) rethrows -> Result {
-        try held(pair).withWords(body)
+        try body(view(pair))
     }
 
-    /// A list held apart from the lists (a reference, not a copy), readable while the lists
-    /// change, even once its pair drops it.
-    struct Held: @unchecked Sendable {
-        fileprivate let base: AdoptedWords?
-        fileprivate let start: Int
-        fileprivate let length: Int
-        fileprivate let list: [UInt32]
-
-        /// The number of words held.
-        var count: Int { base == nil ? list.count : length }
-
-        /// Calls `body` with the held words.
-        func withWords<Result>(_ body: (UnsafeBufferPointer<UInt32>) throws -> Result) rethrows -> Result {
-            if let base { return try body(UnsafeBufferPointer(start: base.buffer.baseAddress! + start, count: length)) }
-            return try list.withUnsafeBufferPointer(body)
-        }
-    }
-
-    /// The list of `pair`, held (see `Held`).
-    func held(_ pair: Int) -> Held {
+    /// The list of `pair` (empty once dropped), as a view that stays valid, and unchanged,
+    /// until the pair's list is dropped or the lists are deallocated, whatever else changes
+    /// meanwhile: the merge loop's workers read it while its shard's owner registers pairs.
+    func view(_ pair: Int) -> UnsafeBufferPointer<UInt32> {
         let length = Int(baseLengths[pair])
-        if length > 0, let base { return Held(base: base, start: baseStarts[pair], length: length, list: []) }
-        return Held(base: nil, start: 0, length: 0, list: lists[pair])
+        if length > 0, let base { return UnsafeBufferPointer(rebasing: base.buffer[baseStarts[pair] ..< baseStarts[pair] + length]) }
+        return UnsafeBufferPointer(lists[pair])
     }
 
     /// The number of words listed for `pair`.
@@ -123,7 +137,11 @@ struct PairWordLists {
     mutating func drop(_ pair: Int) {
         let length = Int(baseLengths[pair])
         guard length > 0 else {
-            lists[pair] = []
+            let list = lists[pair]
+            if list.baseAddress != nil {
+                list.deallocate()
+                lists[pair] = Self.empty
+            }
             return
         }
         baseLengths[pair] = 0
