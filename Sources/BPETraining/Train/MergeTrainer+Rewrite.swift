@@ -2,7 +2,7 @@ import CPrefetch
 
 extension MergeTrainer {
     /// Rewrites with `scratch` the words `listed[range]` of each range `nextRange` gives until
-    /// it gives nil, then finishes the scratch's record of the changes
+    /// it gives nil (each range taken a few words before the previous one is done), then finishes the scratch's record of the changes
     /// (`MergeScratch.State.finish`).
     static func rewriteBlocks(
         of listed: UnsafeBufferPointer<UInt32>, in records: UnsafeMutablePointer<UInt32>,
@@ -17,16 +17,32 @@ extension MergeTrainer {
             bpe_prefetch(records + Int(record))
             bpe_prefetch(records + Int(record) + 15)
         }
-        while let chunk = nextRange() {
-            for index in chunk.prefix(prefetchDistance) { prefetch(listed[index]) }
-            for index in chunk {
-                if index + prefetchDistance < chunk.upperBound {
-                    prefetch(listed[index + prefetchDistance])
+        // The next range is taken `prefetchDistance` words before the current one ends, so
+        // that its first words are fetched while the current one's last are rewritten: the
+        // prefetch runs on across ranges instead of starting cold at each block.
+        var chunk = nextRange()
+        if let first = chunk { for index in first.prefix(prefetchDistance) { prefetch(listed[index]) } }
+        while let current = chunk {
+            var following: Range<Int>?
+            var tookFollowing = false
+            for index in current {
+                let ahead = index + prefetchDistance
+                if ahead < current.upperBound {
+                    prefetch(listed[ahead])
+                } else {
+                    if !tookFollowing {
+                        following = nextRange()
+                        tookFollowing = true
+                    }
+                    if let following, following.lowerBound + (ahead - current.upperBound) < following.upperBound {
+                        prefetch(listed[following.lowerBound + (ahead - current.upperBound)])
+                    }
                 }
                 rewrite(
                     word: Int(listed[index]), in: records, left: left, right: right,
                     newToken: newToken, scratch: &state)
             }
+            chunk = tookFollowing ? following : nextRange()
         }
         state.finish(left: left, right: right, maps: lookups)
     }
