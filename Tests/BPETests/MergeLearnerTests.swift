@@ -50,6 +50,19 @@ import Testing
         #expect(once.vocabulary().merges == reference)
     }
 
+    /// Any merge count may be asked for (the room reserved for the pairs to come is capped,
+    /// not 64 times the count): `Int.max` learns every merge there is, at 1 and 2 threads.
+    @Test(arguments: [1, 2] as [Int])
+    func theLargestMergeCountLearnsEveryMergeThereIs(threads: Int) throws {
+        let words = try Self.words(seed: 5, kind: .repeatedWords)
+        let counts = WordCounts()
+        for (word, count) in words { counts.add(word, count: Int64(count)) }
+        let learner = MergeLearner(wordCounts: counts, minFrequency: 1, threads: threads)
+        learner.countInitialPairs()
+        learner.learn(mergeCount: .max)
+        #expect(learner.vocabulary().merges == ReferenceTrainer.train(words: words, mergeCount: 1_000_000, minFrequency: 1))
+    }
+
     /// A top pair whose bytes already are a token is never merged: here a base vocabulary
     /// encodes "abc" as (ab, c), the most frequent pair, while "abc" is already its token
     /// (a + bc). The shard that holds the pair discards it, and every worker then chooses

@@ -37,7 +37,9 @@ extension MergeTrainer {
         // and 3.31 M at 200,000), and rarely more than 64 a merge: room for that spares the
         // maps most of their doublings, each a copy into fresh memory on one shard's absorb
         // while the other workers wait.
-        let expectedPairs = min(wordTotal / 2, 64 * (mergeCount - merges.count)) / shards.count
+        // (Any merge count may be asked for: 64 of them for each would overflow.)
+        let remaining = mergeCount - merges.count
+        let expectedPairs = min(wordTotal / 2, remaining > wordTotal / 64 ? wordTotal : 64 * remaining) / shards.count
         let loop = Loop(
             shards: shards, scratches: scratches, vocabulary: vocabulary, threshold: threshold,
             maxTokenLength: maxTokenLength, blockWords: blockWords, mergeCount: mergeCount,
