@@ -12,8 +12,8 @@ extension MergeTrainer {
     ///    (`PairShardBox.summit`), or the end. A pair that would rebuild an existing token is
     ///    discarded by its shard's owner instead, between two barriers, and all choose again.
     /// 2. **Rewrite**: the words listed for the pair, in blocks of `blockWords` that the
-    ///    workers take in turn from a shared counter (a list of one block is one worker's,
-    ///    by turns), each recording the count changes in its own scratch (`MergeScratch`).
+    ///    workers take in turn from a shared counter (a list of one block is the last
+    ///    worker's), each recording the count changes in its own scratch (`MergeScratch`).
     ///    Worker 0 also appends the new token, once every worker is past its choice (the
     ///    only step that reads the vocabulary while no one may write it).
     /// 3. **Absorb**: each worker adds up every rewriting scratch's changes to the shards it
@@ -156,8 +156,10 @@ extension MergeTrainer {
                 // Rewrite.
                 let listed = summit.words
                 let blocks = (listed.count + blockWords - 1) / blockWords
-                // One worker alone rewrites the whole list as one range (no per-block restart).
-                let sole = blocks <= 1 || threads == 1 ? sequence % threads : nil
+                // One worker alone rewrites a list of one block as one range: the last one,
+                // since worker 0 appends the token (and always the same one, so that only its
+                // scratch grows to the largest one-block merge's size).
+                let sole = blocks <= 1 || threads == 1 ? threads - 1 : nil
                 let nextBlock = self.nextBlock[sequence & 1]
                 if sole == nil || sole == worker {
                     scratch.state.reset(vocabularySize: Int(newToken) + 1, shards: shards.count)
