@@ -16,7 +16,8 @@ import Dispatch
 /// So a pair below `--min-frequency` then, or too long for `--max-token-length`, can never be
 /// chosen; it is never registered, and changes to its count are simply not recorded.
 ///
-/// Live pairs are kept in shards (`PairShard`), one per worker, each with its own pair map,
+/// Live pairs are kept in shards (`PairShard`), one per requested thread (a worker owns one
+/// or, with fewer cores, several), each with its own pair map,
 /// counts, word lists and heap, so that what a merge changes is added up by all workers at
 /// once. Heap invariant, per shard: every live pair has exactly one entry, whose stored count
 /// is at least its true count, or waits below the shard's floor with the deferred pairs

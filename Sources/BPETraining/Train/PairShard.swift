@@ -2,10 +2,10 @@
 import CPrefetch
 
 /// The live pairs whose key falls to one shard (`PairShards.shard(of:)`): their ids, counts,
-/// word lists and heap. The merge loop keeps one shard per worker, so that after each merge's
-/// rewrite every worker adds up the changes to its own shard's pairs, registers its shard's
-/// new pairs and settles its heap, all at once (`absorb`); the merge chosen next is the best
-/// of the shards' tops (`MergeTrainer.bestTop`).
+/// word lists and heap. The merge loop keeps one shard per requested thread, so that after
+/// each merge's rewrite every worker adds up the changes to its own shards' pairs, registers
+/// their new pairs and settles their heaps, all at once (`absorb`); the merge chosen next is
+/// the best of the shards' published tops (`MergeTrainer.learn`, `PairShardBox.summit`).
 ///
 /// Invariants, each within the shard: `ids`, `counts` and `words` agree (one dense id per
 /// registered pair); every live pair either has exactly one heap entry, whose stored count
