@@ -50,6 +50,20 @@ import Testing
         #expect(once.vocabulary().merges == reference)
     }
 
+    /// Far more threads than cores make at most 16 shards (or one per worker), not one per
+    /// thread asked for (each shard's map starts at 2 MiB: 4,096 of them took 8 GiB), and
+    /// learn the same merges.
+    @Test func aHugeThreadCountMakesFewShards() throws {
+        let words = try Self.words(seed: 6, kind: .multilingual)
+        let counts = WordCounts()
+        for (word, count) in words { counts.add(word, count: Int64(count)) }
+        var trainer = MergeTrainer(wordCounts: counts.table, minFrequency: 1, maxTokenLength: nil, threads: 4096)
+        #expect(trainer.shards.count == max(trainer.workers.count, MergeTrainer.maximumSpareShards))
+        trainer.countInitialPairs()
+        trainer.learn(mergeCount: 120)
+        #expect(trainer.merges == ReferenceTrainer.train(words: words, mergeCount: 120, minFrequency: 1))
+    }
+
     /// Any merge count may be asked for (the room reserved for the pairs to come is capped,
     /// not 64 times the count): `Int.max` learns every merge there is, at 1 and 2 threads.
     @Test(arguments: [1, 2] as [Int])

@@ -16,8 +16,8 @@ import Dispatch
 /// So a pair below `--min-frequency` then, or too long for `--max-token-length`, can never be
 /// chosen; it is never registered, and changes to its count are simply not recorded.
 ///
-/// Live pairs are kept in shards (`PairShard`), one per requested thread (a worker owns one
-/// or, with fewer cores, several), each with its own pair map,
+/// Live pairs are kept in shards (`PairShard`), one per requested thread up to 16 (a worker
+/// owns one or, with fewer cores, several), each with its own pair map,
 /// counts, word lists and heap, so that what a merge changes is added up by all workers at
 /// once. Heap invariant, per shard: every live pair has exactly one entry, whose stored count
 /// is at least its true count, or waits below the shard's floor with the deferred pairs
@@ -42,6 +42,8 @@ struct MergeTrainer {
     var merges: [Merge] = []
 
     static let headerSize = 3
+    /// Shards made when more threads are asked for than there are cores (see `init`).
+    static let maximumSpareShards = 16
     /// How many listed words ahead the merge loop prefetches.
     static let prefetchDistance = 8
 
@@ -82,8 +84,11 @@ struct MergeTrainer {
         scratches = (0..<workers.count).map { _ in MergeScratch() }
         let vocabulary = self.vocabulary
         // One shard per requested thread, even where there are fewer cores: a worker then
-        // owns several (and the tests cover more shards than threads on any machine).
-        shards = (0..<max(1, threads)).map { _ in PairShardBox(PairShard(vocabulary: vocabulary)) }
+        // owns several (and the tests cover more shards than threads on any machine). But no
+        // more than 16, or one per worker where there are more: each shard's map starts at
+        // 2 MiB, so `--threads 4096` took 8 GiB for nothing.
+        shards = (0..<min(max(1, threads), max(workers.count, Self.maximumSpareShards)))
+            .map { _ in PairShardBox(PairShard(vocabulary: vocabulary)) }
         if let base {
             copyWords(wordCounts, encodedBy: base)
         } else {

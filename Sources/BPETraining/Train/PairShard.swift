@@ -2,7 +2,7 @@
 import CPrefetch
 
 /// The live pairs whose key falls to one shard (`PairShards.shard(of:)`): their ids, counts,
-/// word lists and heap. The merge loop keeps one shard per requested thread, so that after
+/// word lists and heap. The merge loop keeps one shard per requested thread (up to 16), so that after
 /// each merge's rewrite every worker adds up the changes to its own shards' pairs, registers
 /// their new pairs and settles their heaps, all at once (`absorb`); the merge chosen next is
 /// the best of the shards' published tops (`MergeTrainer.learn`, `PairShardBox.summit`).
