@@ -151,7 +151,6 @@ extension MergeTrainer {
                 }
                 let newToken = UInt32(vocabulary.count)
                 chosen.arrive(&chosenPass)
-                for shard in shards.indices { lookups[shard] = shards[shard].summit.lookup }
 
                 // Rewrite.
                 let listed = summit.words
@@ -162,6 +161,7 @@ extension MergeTrainer {
                 let sole = blocks <= 1 || threads == 1 ? threads - 1 : nil
                 let nextBlock = self.nextBlock[sequence & 1]
                 if sole == nil || sole == worker {
+                    for shard in shards.indices { lookups[shard] = shards[shard].summit.lookup }
                     scratch.state.reset(vocabularySize: Int(newToken) + 1, shards: shards.count)
                     var taken = false
                     MergeTrainer.rewriteBlocks(

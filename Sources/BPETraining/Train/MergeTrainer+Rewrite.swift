@@ -2,8 +2,8 @@ import CPrefetch
 
 extension MergeTrainer {
     /// Rewrites with `scratch` the words `listed[range]` of each range `nextRange` gives until
-    /// it gives nil (each range taken a few words before the previous one is done), then finishes the scratch's record of the changes
-    /// (`MergeScratch.State.finish`).
+    /// it gives nil (each range taken a few words before the previous one is done), then
+    /// finishes the scratch's record of the changes (`MergeScratch.State.finish`).
     static func rewriteBlocks(
         of listed: UnsafeBufferPointer<UInt32>, in records: UnsafeMutablePointer<UInt32>,
         left: UInt32, right: UInt32, newToken: UInt32, lookups: [PairMap.Lookup], scratch: MergeScratch,
