@@ -25,12 +25,14 @@ final class MergeScratch: @unchecked Sendable {
     }
 
     // What `finish` hands to the merge loop, by pair shard (`PairShards`).
-    /// Changes to live pairs that existed before the merge, by pair id within their shard.
+    /// The pairs (x, left) and (right, x) that lost weight, by key, each once, with their
+    /// summed losses: their shard's owner looks them up (`PairShard.absorb`), once per shard
+    /// rather than once per worker that touched them, and in parallel across shards.
     // Columns of columns, not arrays: the state holds no reference-counted storage, so moving
     // it in and out of its scratch (`MergeTrainer.rewriteBlocks`) and reading another
     // worker's changes retain nothing (a retain there bounced a count between the cores).
-    private var existingIDs = ScratchColumn<ScratchColumn<Int32>>()
-    private var existingDeltas = ScratchColumn<ScratchColumn<Int64>>()
+    private var vanishedKeys = ScratchColumn<ScratchColumn<UInt64>>()
+    private var vanishedDeltas = ScratchColumn<ScratchColumn<Int64>>()
     /// Change to the merged pair's own count.
     var mergedDelta: Int64 = 0
     /// The pairs with the new token, in the order this worker first saw them.
@@ -44,9 +46,10 @@ final class MergeScratch: @unchecked Sendable {
     struct ShardChanges {
         /// Change to the merged pair's own count (the same in every shard's view).
         let mergedDelta: Int64
-        /// Ids (within the shard) of the live pairs that lost weight, and their losses.
-        let existingIDs: UnsafeBufferPointer<Int32>
-        let existingDeltas: UnsafeBufferPointer<Int64>
+        /// Keys of the shard's pairs (x, left) and (right, x) that lost weight, each once, and
+        /// their losses; some may not be registered pairs (a key the shard does not know).
+        let vanishedKeys: UnsafeBufferPointer<UInt64>
+        let vanishedDeltas: UnsafeBufferPointer<Int64>
         /// The shard's pairs with the new token, in the order first seen.
         let newPairs: UnsafeBufferPointer<NewPair>
         fileprivate let newPairWords: ScratchColumn<UInt32>
@@ -60,8 +63,8 @@ final class MergeScratch: @unchecked Sendable {
     /// This share's changes in `shard` (see `ShardChanges`).
     func changes(shard: Int) -> ShardChanges {
         ShardChanges(
-            mergedDelta: mergedDelta, existingIDs: existingIDs[shard].usedElements,
-            existingDeltas: existingDeltas[shard].usedElements, newPairs: newPairs[shard].usedElements,
+            mergedDelta: mergedDelta, vanishedKeys: vanishedKeys[shard].usedElements,
+            vanishedDeltas: vanishedDeltas[shard].usedElements, newPairs: newPairs[shard].usedElements,
             newPairWords: newPairWords)
     }
 
@@ -102,9 +105,9 @@ final class MergeScratch: @unchecked Sendable {
     /// and forgets the previous merge's results.
     /// - Complexity: O(shards) amortized (the tables double when the vocabulary outgrows them).
     mutating func reset(vocabularySize: Int, shards: Int) {
-        while existingIDs.count < shards {
-            existingIDs.append(ScratchColumn())
-            existingDeltas.append(ScratchColumn())
+        while vanishedKeys.count < shards {
+            vanishedKeys.append(ScratchColumn())
+            vanishedDeltas.append(ScratchColumn())
             newPairs.append(ScratchColumn())
         }
         if endingInNew.capacity < vocabularySize {
@@ -123,8 +126,8 @@ final class MergeScratch: @unchecked Sendable {
             seenWords.grow(to: 2 * tokens, filling: 0)
         }
         for shard in 0..<shards {
-            existingIDs[shard].count = 0
-            existingDeltas[shard].count = 0
+            vanishedKeys[shard].count = 0
+            vanishedDeltas[shard].count = 0
             newPairs[shard].count = 0
         }
         mergedDelta = 0
@@ -169,15 +172,14 @@ final class MergeScratch: @unchecked Sendable {
         }
     }
 
-    /// Ends this worker's share of the merge of (left, right): turns the summed losses into
-    /// `existingIDs`/`existingDeltas` of each pair's shard (one lookup per distinct pair in
-    /// its shard's map, `maps`, prefetched a few ahead; pairs that are not live are not
-    /// tracked) and the pairs seen into `newPairs` of their shards with their words in
+    /// Ends this worker's share of the merge of (left, right) for `shards` pair shards: sorts
+    /// the summed losses by their pair's shard (`vanishedKeys`/`vanishedDeltas`; no map is
+    /// read here) and the pairs seen into `newPairs` of their shards with their words in
     /// `newPairWords`, then empties the tables for the next merge.
     /// - Complexity: O(distinct pairs touched + words listed).
-    mutating func finish(left: UInt32, right: UInt32, maps: [PairMap.Lookup]) {
-        resolve(touchedBefore, vanishingBefore, maps: maps) { MergeTrainer.key($0, left) }
-        resolve(touchedAfter, vanishingAfter, maps: maps) { MergeTrainer.key(right, $0) }
+    mutating func finish(left: UInt32, right: UInt32, shards: Int) {
+        sortByShard(touchedBefore, vanishingBefore, shards: shards) { MergeTrainer.key($0, left) }
+        sortByShard(touchedAfter, vanishingAfter, shards: shards) { MergeTrainer.key(right, $0) }
         touchedBefore.count = 0
         touchedAfter.count = 0
         // Each pair's words, in listing order (ascending), in one run of `newPairWords`;
@@ -185,7 +187,7 @@ final class MergeScratch: @unchecked Sendable {
         var start = 0
         for index in 0..<seenTotal {
             let words = Int(seenWords[index])
-            let shard = PairShards.shard(of: MergeTrainer.key(seenLeft[index], seenRight[index]), among: maps.count)
+            let shard = PairShards.shard(of: MergeTrainer.key(seenLeft[index], seenRight[index]), among: shards)
             newPairs[shard].append(NewPair(
                 left: seenLeft[index], right: seenRight[index], count: seenCount[index],
                 wordsStart: start, wordCount: words))
@@ -206,38 +208,27 @@ final class MergeScratch: @unchecked Sendable {
         listings.count = 0
     }
 
-    /// Looks up the pair `key(x)` of each touched x in its shard's map and records its summed
-    /// loss there if it is live; leaves the sums at 0.
-    private mutating func resolve(
-        _ touched: ScratchColumn<UInt32>, _ sums: ScratchColumn<Int64>, maps: [PairMap.Lookup],
-        key: (UInt32) -> UInt64
+    /// Records the pair `key(x)` of each touched x with its summed loss under its shard;
+    /// leaves the sums at 0.
+    private mutating func sortByShard(
+        _ touched: ScratchColumn<UInt32>, _ sums: ScratchColumn<Int64>, shards: Int, key: (UInt32) -> UInt64
     ) {
-        let tokens = touched.usedElements
-        let distance = MergeTrainer.prefetchDistance
-        let shards = maps.count
-        for (position, token) in tokens.enumerated() {
-            if position + distance < tokens.count {
-                let ahead = key(tokens[position + distance])
-                maps[PairShards.shard(of: ahead, among: shards)].prefetch(ahead)
-            }
+        for token in touched.usedElements {
             let pair = key(token)
             let shard = PairShards.shard(of: pair, among: shards)
-            let id = maps[shard].liveID(for: pair)
-            if id >= 0 {
-                existingIDs[shard].append(id)
-                existingDeltas[shard].append(sums[Int(token)])
-            }
+            vanishedKeys[shard].append(pair)
+            vanishedDeltas[shard].append(sums[Int(token)])
             sums[Int(token)] = 0
         }
     }
 
     /// Frees the tables' memory; called once, by the owning scratch.
     func deallocate() {
-        for column in existingIDs.usedElements { column.deallocate() }
-        for column in existingDeltas.usedElements { column.deallocate() }
+        for column in vanishedKeys.usedElements { column.deallocate() }
+        for column in vanishedDeltas.usedElements { column.deallocate() }
         for column in newPairs.usedElements { column.deallocate() }
-        existingIDs.deallocate()
-        existingDeltas.deallocate()
+        vanishedKeys.deallocate()
+        vanishedDeltas.deallocate()
         newPairs.deallocate()
         endingInNew.deallocate()
         startingWithNew.deallocate()

@@ -11,9 +11,10 @@ extension MergeTrainer {
     /// 1. **Choose** (each worker, the same answer): the best of the shards' published tops
     ///    (`PairShardBox.summit`), or the end. A pair that would rebuild an existing token is
     ///    discarded by its shard's owner instead, between two barriers, and all choose again.
-    /// 2. **Rewrite**: the words listed for the pair, in blocks of `blockWords` that the
-    ///    workers take in turn from a shared counter (a list of one block is the last
-    ///    worker's), each recording the count changes in its own scratch (`MergeScratch`).
+    /// 2. **Rewrite**: the words listed for the pair, in ranges that the workers take in
+    ///    turn from a shared counter, each a share of what is left and at least `blockWords`
+    ///    (a list of one block is the last worker's), each worker recording the count
+    ///    changes in its own scratch (`MergeScratch`).
     ///    Worker 0 also appends the new token, once every worker is past its choice (the
     ///    only step that reads the vocabulary while no one may write it).
     /// 3. **Absorb**: each worker adds up every rewriting scratch's changes to the shards it
@@ -79,9 +80,9 @@ extension MergeTrainer {
         /// Every worker arrives once it has chosen (no wait): worker 0 waits for all before
         /// it appends the new token.
         let chosen: WorkerBarrier
-        /// The next block of a merge's list to take, one counter for odd merges and one for
+        /// The next word of a merge's list to take, one counter for odd merges and one for
         /// even ones: worker 0 resets the other merge's counter while no one uses it.
-        let nextBlock = [AtomicCounter(), AtomicCounter()]
+        let nextWord = [AtomicCounter(), AtomicCounter()]
 
         init(
             shards: [PairShardBox], scratches: [MergeScratch], vocabulary: TokenVocabulary, threshold: Int64,
@@ -127,7 +128,6 @@ extension MergeTrainer {
             }
             barrier.wait(&pass)
             // Reused from merge to merge (no allocation per merge).
-            var lookups = shards.map(\.summit.lookup)
             var changes: [MergeScratch.State.ShardChanges] = []
             changes.reserveCapacity(threads)
             var count = done
@@ -159,22 +159,29 @@ extension MergeTrainer {
                 // since worker 0 appends the token (and always the same one, so that only its
                 // scratch grows to the largest one-block merge's size).
                 let sole = blocks <= 1 || threads == 1 ? threads - 1 : nil
-                let nextBlock = self.nextBlock[sequence & 1]
+                let nextWord = self.nextWord[sequence & 1]
                 if sole == nil || sole == worker {
-                    for shard in shards.indices { lookups[shard] = shards[shard].summit.lookup }
                     scratch.state.reset(vocabularySize: Int(newToken) + 1, shards: shards.count)
                     var taken = false
                     MergeTrainer.rewriteBlocks(
                         of: listed, in: records, left: top.left, right: top.right, newToken: newToken,
-                        lookups: lookups, scratch: scratch
+                        shards: shards.count, scratch: scratch
                     ) {
                         if sole != nil {
                             defer { taken = true }
                             return taken ? nil : 0..<listed.count
                         }
-                        let block = nextBlock.value.add(1, ordering: .relaxed).oldValue
-                        return block < blocks
-                            ? (block * blockWords)..<min(listed.count, (block + 1) * blockWords) : nil
+                        // Guided: a share of what is left, down to a block, so that a long list
+                        // takes few turns at the shared counter and the last ones are small.
+                        var start = nextWord.value.load(ordering: .relaxed)
+                        while start < listed.count {
+                            let size = max(blockWords, (listed.count - start) / (2 * threads))
+                            let (taken, current) = nextWord.value.compareExchange(
+                                expected: start, desired: start + size, ordering: .relaxed)
+                            if taken { return start..<min(listed.count, start + size) }
+                            start = current
+                        }
+                        return nil
                     }
                 }
                 if worker == 0 {
@@ -204,7 +211,7 @@ extension MergeTrainer {
                 sequence += 1
                 if worker == 0 {
                     // The other merges' counter is idle until the barrier below.
-                    self.nextBlock[sequence & 1].value.store(0, ordering: .relaxed)
+                    self.nextWord[sequence & 1].value.store(0, ordering: .relaxed)
                     if let progress, count % 256 == 0 { progress(count) }
                 }
                 barrier.wait(&pass)
@@ -230,7 +237,7 @@ extension MergeTrainer {
     }
 }
 
-/// A counter the workers of one merge share: they take the blocks of the merge's list with it.
+/// A counter the workers of one merge share: they take the ranges of the merge's list with it.
 private final class AtomicCounter: Sendable {
     let value = Atomic<Int>(0)
 }

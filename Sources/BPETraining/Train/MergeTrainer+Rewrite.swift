@@ -3,10 +3,11 @@ import CPrefetch
 extension MergeTrainer {
     /// Rewrites with `scratch` the words `listed[range]` of each range `nextRange` gives until
     /// it gives nil (each range taken a few words before the previous one is done), then
-    /// finishes the scratch's record of the changes (`MergeScratch.State.finish`).
+    /// finishes the scratch's record of the changes for `shards` pair shards
+    /// (`MergeScratch.State.finish`).
     static func rewriteBlocks(
         of listed: UnsafeBufferPointer<UInt32>, in records: UnsafeMutablePointer<UInt32>,
-        left: UInt32, right: UInt32, newToken: UInt32, lookups: [PairMap.Lookup], scratch: MergeScratch,
+        left: UInt32, right: UInt32, newToken: UInt32, shards: Int, scratch: MergeScratch,
         nextRange: () -> Range<Int>?
     ) {
         var state = scratch.state
@@ -44,7 +45,7 @@ extension MergeTrainer {
             }
             chunk = tookFollowing ? following : nextRange()
         }
-        state.finish(left: left, right: right, maps: lookups)
+        state.finish(left: left, right: right, shards: shards)
     }
 
     /// Replaces, left to right and without overlap, each (left, right) in one word by

@@ -90,9 +90,6 @@ struct PairShard {
     /// The words listed for the pair `id`, valid until its list is dropped (`PairWordLists.view`).
     mutating func wordsView(of id: Int) -> UnsafeBufferPointer<UInt32> { words.view(id) }
 
-    /// A view of the pair map for lookups, valid until the next registration.
-    mutating func lookup() -> PairMap.Lookup { ids.lookup }
-
     /// Pops stale tops until the top entry's stored count is its pair's true count: a stale
     /// one goes back with its true count (to the heap, or to the deferred pairs below their
     /// floor), or, below `threshold`, is dropped with its list (it can never be chosen now).
@@ -141,9 +138,10 @@ struct PairShard {
 
     /// This shard's part of a merge once the rewrite is done: the merged pair (if this
     /// shard's, then still its top entry) leaves the heap, takes its change and drops its
-    /// list; this shard's vanished pairs take theirs; this shard's live new pairs are
-    /// registered with their words (joined in scratch order) and pushed; and the top is settled. `isLive` says which pairs may ever
-    /// be merged. The result is the same for any number of scratches.
+    /// list; this shard's vanished pairs that are registered take their losses (looked up
+    /// here, each share's in turn); this shard's live new pairs are registered with their
+    /// words (joined in scratch order) and pushed; and the top is settled. `isLive` says
+    /// which pairs may ever be merged. The result is the same for any number of scratches.
     /// - Complexity: O(pairs changed in this shard + their words listed + log heap each).
     mutating func absorb(
         _ merged: Merged, changes: [MergeScratch.State.ShardChanges], vocabularySize: Int,
@@ -154,15 +152,18 @@ struct PairShard {
             for share in changes { counts[merged.id] += share.mergedDelta }
             words.drop(merged.id)
         }
+        // A pair two shares touched is looked up twice, the second time in cache.
+        let lookup = ids.lookup
         counts.withUnsafeMutableBufferPointer { counts in
             for share in changes {
-                let ids = share.existingIDs
-                let deltas = share.existingDeltas
-                for index in ids.indices {
-                    if index + MergeTrainer.prefetchDistance < ids.count {
-                        bpe_prefetch(counts.baseAddress! + Int(ids[index + MergeTrainer.prefetchDistance]))
+                let keys = share.vanishedKeys
+                let deltas = share.vanishedDeltas
+                for index in keys.indices {
+                    if index + MergeTrainer.prefetchDistance < keys.count {
+                        lookup.prefetch(keys[index + MergeTrainer.prefetchDistance])
                     }
-                    counts[Int(ids[index])] += deltas[index]
+                    let id = lookup.liveID(for: keys[index])
+                    if id >= 0 { counts[Int(id)] += deltas[index] }
                 }
             }
         }
@@ -300,27 +301,25 @@ final class PairShardBox: @unchecked Sendable {
         /// The top pair's word list, valid until the shard drops it (when it absorbs the
         /// merge of that pair, or discards it): a view, so reading it takes no reference.
         var words: UnsafeBufferPointer<UInt32>
-        /// The shard's pair map, for lookups until the shard's next registration.
-        var lookup: PairMap.Lookup
     }
 
     init(_ shard: PairShard) {
         self.shard = shard
-        summit = Summit(top: nil, id: -1, words: UnsafeBufferPointer(start: nil, count: 0), lookup: self.shard.lookup())
+        summit = Summit(top: nil, id: -1, words: UnsafeBufferPointer(start: nil, count: 0))
     }
 
     deinit { shard.deallocate() }
 
-    /// Records the shard's top, its id and list, and its map in `summit`: called by the
+    /// Records the shard's top, its id and list in `summit`: called by the
     /// shard's owner after each change, once the top is settled.
     /// - Complexity: O(1) expected (one map lookup).
     func publish() {
         guard let top = shard.top() else {
-            summit = Summit(top: nil, id: -1, words: UnsafeBufferPointer(start: nil, count: 0), lookup: shard.lookup())
+            summit = Summit(top: nil, id: -1, words: UnsafeBufferPointer(start: nil, count: 0))
             return
         }
         let id = shard.topID()
-        summit = Summit(top: top, id: id, words: shard.wordsView(of: id), lookup: shard.lookup())
+        summit = Summit(top: top, id: id, words: shard.wordsView(of: id))
     }
 }
 
