@@ -130,15 +130,15 @@ extension MergeTrainer {
             // Reused from merge to merge (no allocation per merge).
             var changes: [MergeScratch.State.ShardChanges] = []
             changes.reserveCapacity(threads)
+            var merged: [UInt8] = []
             var count = done
             var sequence = 0
             while count < mergeCount {
                 // Choose. Every shard is settled and published (before the loop, or by the
                 // previous absorb), and nobody writes a shard or the vocabulary now.
                 guard let (index, summit) = bestTop(), let top = summit.top, top.count >= threshold else { break }
-                let merged = vocabulary.concatenation(top.left, top.right)
                 // A pair that would rebuild an existing token is never chosen; it never will be.
-                if vocabulary.contains(merged) {
+                if vocabulary.containsConcatenation(top.left, top.right, joined: &merged) {
                     // Once every worker has chosen (and read the summits), the owner discards
                     // the pair; once it has published the shard's next top, all choose again.
                     barrier.wait(&pass)

@@ -58,6 +58,17 @@ final class TokenVocabulary {
         return joined
     }
 
+    /// Whether a token holds the bytes of `left` followed by those of `right`, which it
+    /// leaves in `joined`: room the caller keeps from call to call, so that no call allocates
+    /// once it has grown (the merge loop asks once a merge, on every worker).
+    /// - Complexity: O(length) expected.
+    func containsConcatenation(_ left: UInt32, _ right: UInt32, joined: inout [UInt8]) -> Bool {
+        joined.removeAll(keepingCapacity: true)
+        joined.append(contentsOf: bytes(left))
+        joined.append(contentsOf: bytes(right))
+        return contains(joined)
+    }
+
     /// Whether a token holds exactly `bytes`.
     /// - Complexity: O(length) expected.
     func contains(_ bytes: [UInt8]) -> Bool {
