@@ -21,12 +21,11 @@ struct PairShard {
     var heap: PairHeap
     /// The live pairs kept out of the heap while their counts are below its floor.
     private(set) var deferred = DeferredPairs()
-    /// Where each new pair (x, new) and (new, x) is among a merge's combined new pairs, by x;
-    /// -1 outside `registerCombined`.
-    private var combinedEnding: [Int32] = []
-    private var combinedStarting: [Int32] = []
-    // `registerCombined`'s lists, kept between merges so their memory is reused; owned by the
-    // shard's box, which frees them (`deallocate`).
+    // `registerCombined`'s tables, kept between merges so their memory is reused; owned by
+    // the shard's box, which frees them (`deallocate`).
+    /// Where each new pair (x, new) and (new, x) is among a merge's combined new pairs, at
+    /// 2x and 2x + 1 (one cache line for both); -1 outside `registerCombined`.
+    private var combinedPlaces = ScratchColumn<Int32>()
     private var combined = ScratchColumn<MergeScratch.State.NewPair>()
     private var combinedIndex = ScratchColumn<Int32>()
     private var registered = ScratchColumn<Int>()
@@ -201,18 +200,15 @@ struct PairShard {
 
     /// Registers and pushes each live pair with `newToken` of this shard that the scratches
     /// saw, once: counts added, word lists joined in scratch order (shares rewrite disjoint
-    /// words, so each word is listed once), in
-    /// the order first seen. Pairs are found by their other token in two token-indexed
-    /// tables, reset before returning.
+    /// words, so each word is listed once), in the order first seen. Pairs are found by
+    /// their other token in a token-indexed table (`combinedPlaces`), reset before returning.
     /// - Complexity: O(pairs seen + words listed).
     private mutating func registerCombined(
         _ changes: [MergeScratch.State.ShardChanges], newToken: UInt32, vocabularySize: Int,
         isLive: (UInt32, UInt32, Int64) -> Bool
     ) {
-        if combinedEnding.count < vocabularySize {
-            let missing = max(vocabularySize, 2 * combinedEnding.count) - combinedEnding.count
-            combinedEnding.append(contentsOf: repeatElement(-1, count: missing))
-            combinedStarting.append(contentsOf: repeatElement(-1, count: missing))
+        if combinedPlaces.capacity < 2 * vocabularySize {
+            combinedPlaces.grow(to: max(2 * vocabularySize, 2 * combinedPlaces.capacity), filling: -1)
         }
         // Each distinct pair with its summed count and number of words, and for each
         // scratch's pair in turn, which of them it is.
@@ -220,9 +216,8 @@ struct PairShard {
         combinedIndex.count = 0
         for share in changes {
             for pair in share.newPairs {
-                let startsWithNew = pair.left == newToken
-                let other = Int(startsWithNew ? pair.right : pair.left)
-                let existing = startsWithNew ? combinedStarting[other] : combinedEnding[other]
+                let place = pair.left == newToken ? 2 * Int(pair.right) + 1 : 2 * Int(pair.left)
+                let existing = combinedPlaces[place]
                 if existing >= 0 {
                     var sum = combined[Int(existing)]
                     sum.count += pair.count
@@ -231,14 +226,14 @@ struct PairShard {
                     combinedIndex.append(existing)
                 } else {
                     let index = Int32(combined.count)
-                    if startsWithNew { combinedStarting[other] = index } else { combinedEnding[other] = index }
+                    combinedPlaces[place] = index
                     combined.append(pair)
                     combinedIndex.append(index)
                 }
             }
         }
         for pair in combined.usedElements {
-            if pair.left == newToken { combinedStarting[Int(pair.right)] = -1 } else { combinedEnding[Int(pair.left)] = -1 }
+            combinedPlaces[pair.left == newToken ? 2 * Int(pair.right) + 1 : 2 * Int(pair.left)] = -1
         }
         // Each live pair's id, and how many of its words are written; -1 for pairs not registered.
         let pairs = combined.usedElements
@@ -272,6 +267,7 @@ extension PairShard {
     /// Frees the word lists and `registerCombined`'s lists; called once, by the owning box.
     mutating func deallocate() {
         words.deallocate()
+        combinedPlaces.deallocate()
         combined.deallocate()
         combinedIndex.deallocate()
         registered.deallocate()
