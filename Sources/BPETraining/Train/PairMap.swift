@@ -9,8 +9,8 @@ import CPrefetch
 /// probe sequence is short (the hash spreads keys well) and always ends at an empty slot.
 ///
 /// The slots live in memory the map manages itself (copied on write, like an array's), so
-/// that `lookup` can hand the rewrite workers a plain pointer: their many lookups then take
-/// no reference and no uniqueness check.
+/// that `lookup` is a plain pointer view: a merge's many lookups of vanished pairs
+/// (`PairShard.absorb`) then take no reference and no uniqueness check.
 struct PairMap {
     struct Slot {
         var key: UInt64
