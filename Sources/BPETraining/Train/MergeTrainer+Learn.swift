@@ -176,9 +176,9 @@ extension MergeTrainer {
                         var start = nextWord.value.load(ordering: .relaxed)
                         while start < listed.count {
                             let size = max(blockWords, (listed.count - start) / (2 * threads))
-                            let (taken, current) = nextWord.value.compareExchange(
+                            let (claimed, current) = nextWord.value.compareExchange(
                                 expected: start, desired: start + size, ordering: .relaxed)
-                            if taken { return start..<min(listed.count, start + size) }
+                            if claimed { return start..<min(listed.count, start + size) }
                             start = current
                         }
                         return nil
