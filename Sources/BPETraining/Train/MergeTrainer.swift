@@ -51,13 +51,14 @@ struct MergeTrainer {
     let threshold: Int64
     /// Pairs whose merged token would be longer are never merged (`--max-token-length`).
     let maxTokenLength: Int
-    /// The size of the blocks of a merge's list that workers take in turn (`learn`): a
-    /// list of more than one block is shared. The initial pair count is parallel from 64
-    /// blocks' worth of record words on.
+    /// The smallest range of a merge's list that a worker takes (`learn`: each takes a share
+    /// of what is left, down to this): a list of no more than one block is one worker's, a
+    /// longer one is shared. The initial pair count is parallel from 64 blocks' worth of
+    /// record words on.
     let blockWords: Int
-    /// Every merge is handed to all workers anyway (each absorbs its shard); a block is
-    /// a few microseconds of rewriting, so taking one (a shared counter) costs little, and
-    /// each share that rewrites makes the shards combine its new pairs with the others'.
+    /// A block is a few microseconds of rewriting, so a turn at the shared counter costs
+    /// little beside it, and each worker that rewrites part of a merge makes the shards
+    /// combine its new pairs with the others'.
     static let defaultBlockWords = 64
     /// One per worker thread: where rewrites record their count changes.
     let scratches: [MergeScratch]
