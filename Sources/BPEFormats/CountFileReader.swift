@@ -65,7 +65,14 @@ package final class CountFileReader {
             pattern: pattern, specialTokens: specials, split: split,
             words: Self.load(UInt64.self, bytes, 12), total: Self.load(UInt64.self, bytes, 20))
         offset = fieldsEnd
+        // A record is at least 13 bytes (a 4-byte length, one byte, an 8-byte count).
+        plausibleRecords = Int(min(header.words, UInt64((recordsEnd - fieldsEnd) / 13)))
     }
+
+    /// The number of records the header announces, capped at what the file's size can hold:
+    /// a size to make room for before reading them (a damaged header cannot ask for more
+    /// memory than the file's size warrants; the records are checked as they are read).
+    package let plausibleRecords: Int
 
     @inline(__always)
     static func load<T: FixedWidthInteger>(_: T.Type, _ bytes: UnsafeBufferPointer<UInt8>, _ offset: Int) -> T {

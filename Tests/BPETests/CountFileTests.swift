@@ -133,6 +133,33 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: directory.path + "/x.counts"))
     }
 
+    /// A header claiming more words than its file can hold (CRC fixed up, so only the count is
+    /// wrong): training makes room for no more than the file's size allows (else it would ask
+    /// for 2^60 slots here) and stops at the check of the totals, with a one-line error.
+    @Test func aHeaderClaimingTooManyWordsIsCappedAndRefused() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let input = try directory.write(Array(Self.documents(seed: 9).joined(separator: Self.separator).utf8), to: "c.txt")
+        let path = directory.path + "/c.counts"
+        let header = try WordCountFiles.count(configuration([input]), to: path)
+        let good = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        var claimed = Array(good[..<(good.count - 4)])
+        withUnsafeBytes(of: (UInt64(1) << 60).littleEndian) { claimed.replaceSubrange(12..<20, with: $0) }
+        let crc = countFileCRC(0, claimed.withUnsafeBytes { $0 })
+        CountFileHeader.append(crc, to: &claimed)
+        let patched = try directory.write(claimed, to: "claims.counts")
+        let reader = try CountFileReader(path: patched)
+        #expect(reader.header.words == 1 << 60)
+        #expect(reader.plausibleRecords >= Int(header.words) && reader.plausibleRecords <= good.count / 13)
+        #expect(try CountFileReader(path: path).plausibleRecords == Int(header.words))
+        var training = configuration([])
+        training.counts = [patched]
+        #expect { try Training.learn(training) } throws: {
+            "\($0)".contains("it holds \(header.words) words") && "\($0)".contains("its header says 1152921504606846976")
+                && !"\($0)".contains("\n")
+        }
+    }
+
     /// The command line: count shards, merge, train from the merged file with the pattern and
     /// special tokens it records: the same `.tiktoken` as training on the text.
     @Test func commandLineCountMergeTrain() throws {

@@ -104,13 +104,18 @@ public enum WordCountFiles {
     /// and their common header.
     static func table(of paths: [String]) throws(TrainingError) -> (WordCountTable, CountFileHeader) {
         let stream = try MergedCounts(paths)
-        let table = WordCountTable()
+        // Room for the largest file's words from the start (the merged words are at least
+        // that many): growing there by doubling rehashed 3.3 M words 11 times for mixed-1g's
+        // counts, each time into fresh memory.
+        let table = WordCountTable(minimumCapacity: stream.largestFileWords)
         while let (word, count, end) = try stream.next() {
             guard count <= UInt64(Int64.max) else {
                 throw .counts(CountFileError(path: paths.joined(separator: ", "), reason: "a word is counted more than 2^63 times"))
             }
-            table.add(word.baseAddress!, length: word.count, delta: Int64(count), readableEnd: end)
+            // The file stays mapped: a word's bytes are still there when its count is added.
+            table.addSoon(word.baseAddress!, length: word.count, delta: Int64(count), readableEnd: end)
         }
+        table.flush()
         return (table, stream.header)
     }
 }
@@ -132,6 +137,9 @@ final class MergedCounts {
         static func == (a: Head, b: Head) -> Bool { a.reader == b.reader && ByteOrder.compare(a.word, b.word) == 0 }
     }
 
+    /// The most records any one file holds (as its header says, within what its size allows).
+    var largestFileWords: Int { readers.reduce(0) { max($0, $1.plausibleRecords) } }
+
     /// Opens and checks every file; all must share pattern, special tokens and split.
     init(_ paths: [String]) throws(TrainingError) {
         guard !paths.isEmpty else { throw .invalidSetting(.counts, value: "", reason: "name at least one count file") }
@@ -149,7 +157,8 @@ final class MergedCounts {
             }
         }
         self.readers = readers
-        for index in readers.indices {
+        // One file is read straight through (`next`); several are merged through the heap.
+        for index in readers.indices where readers.count > 1 {
             let next: (word: UnsafeBufferPointer<UInt8>, count: UInt64)?
             do { next = try readers[index].next() } catch { throw .counts(error) }
             if let next { heap.insert(Head(word: next.word, count: next.count, reader: index)) }
@@ -159,6 +168,16 @@ final class MergedCounts {
     /// The next distinct word, its count summed over the files, and the end of the memory
     /// its bytes lie in; nil after the last.
     func next() throws(TrainingError) -> (UnsafeBufferPointer<UInt8>, UInt64, UnsafePointer<UInt8>)? {
+        if readers.count == 1 {
+            // One file: its records are the answer, in order (no heap).
+            let reader = readers[0]
+            do {
+                guard let (word, count) = try reader.next() else { return nil }
+                return (word, count, reader.readableEnd)
+            } catch {
+                throw .counts(error)
+            }
+        }
         guard let first = heap.popMin() else { return nil }
         var count = first.count
         try advance(first.reader)

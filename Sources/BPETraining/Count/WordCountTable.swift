@@ -40,6 +40,7 @@ package final class WordCountTable: @unchecked Sendable {
         var second: UInt64
         var hash: UInt64
         var length: Int
+        var delta: Int64
     }
 
     /// Words `addSoon` holds back (a power of two); the slot of each was prefetched when it arrived.
@@ -89,14 +90,23 @@ package final class WordCountTable: @unchecked Sendable {
         }
     }
 
-    /// Adds 1 to the count of a word, possibly later: a short word's slot is prefetched now
-    /// and its count added when `pendingCapacity` more words have arrived, so that the
-    /// regex work on those words hides the cache miss. Call `flush()` before reading counts.
+    /// Adds 1 to the count of a word, possibly later: a short word's
+    /// slot is prefetched now and its count added when `pendingCapacity` more words have
+    /// arrived, so that the work on those words (the regex's, or reading a count file) hides
+    /// the cache miss. Call `flush()` before reading counts.
     /// - Complexity: O(length) expected, amortized.
     @inline(__always)
     package func addSoon(_ bytes: UnsafePointer<UInt8>, length: Int, readableEnd: UnsafePointer<UInt8>) {
+        addSoon(bytes, length: length, delta: 1, readableEnd: readableEnd)
+    }
+
+    /// Adds `delta` to the count of a word, possibly later (see the other `addSoon`).
+    @inline(__always)
+    package func addSoon(
+        _ bytes: UnsafePointer<UInt8>, length: Int, delta: Int64, readableEnd: UnsafePointer<UInt8>
+    ) {
         guard length <= Self.inlineCapacity else {
-            addLong(bytes, length: length, hash: ByteHash.hash(bytes, count: length), delta: 1)
+            addLong(bytes, length: length, hash: ByteHash.hash(bytes, count: length), delta: delta)
             return
         }
         let (first, second) = Self.inlineKey(bytes, length: length, readableEnd: readableEnd)
@@ -105,12 +115,12 @@ package final class WordCountTable: @unchecked Sendable {
         // A ring of the last words: `pendingHead` is the oldest.
         if pendingCount == Self.pendingCapacity {
             let oldest = pending[pendingHead]
-            addShort(oldest.first, oldest.second, length: oldest.length, hash: oldest.hash, delta: 1)
+            addShort(oldest.first, oldest.second, length: oldest.length, hash: oldest.hash, delta: oldest.delta)
             pendingHead = (pendingHead + 1) & (Self.pendingCapacity - 1)
             pendingCount -= 1
         }
         pending[(pendingHead + pendingCount) & (Self.pendingCapacity - 1)] = Pending(
-            first: first, second: second, hash: hash, length: length)
+            first: first, second: second, hash: hash, length: length, delta: delta)
         pendingCount += 1
     }
 
@@ -118,7 +128,7 @@ package final class WordCountTable: @unchecked Sendable {
     package func flush() {
         while pendingCount > 0 {
             let next = pending[pendingHead]
-            addShort(next.first, next.second, length: next.length, hash: next.hash, delta: 1)
+            addShort(next.first, next.second, length: next.length, hash: next.hash, delta: next.delta)
             pendingHead = (pendingHead + 1) & (Self.pendingCapacity - 1)
             pendingCount -= 1
         }
