@@ -79,6 +79,13 @@ package final class CountFileReader {
         T(littleEndian: UnsafeRawPointer(bytes.baseAddress! + offset).loadUnaligned(as: T.self))
     }
 
+    /// The mapped file, header and trailer included: records already returned by `next` stay
+    /// readable here, in place, as long as the reader lives.
+    package var mappedBytes: UnsafeBufferPointer<UInt8> { file.bytes }
+
+    /// The byte offset of the next record `next` reads (after the last, the trailer's).
+    package var nextRecordOffset: Int { offset }
+
     /// The end of the mapped file: a record's word may be read up to here (the table reads a
     /// few bytes past a word).
     package var readableEnd: UnsafePointer<UInt8> { file.bytes.baseAddress! + file.bytes.count }

@@ -133,9 +133,52 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: directory.path + "/x.counts"))
     }
 
+    /// One count file is copied into the learner in place, in parts (`CountFileWords`): every
+    /// record once and in order for any number of parts (more parts than records included),
+    /// and the learner trains from it to the merges of the same words in a table, at 1 to 3
+    /// threads.
+    @Test func oneFileReadInPlaceInPartsGivesItsRecordsAndTheTablesMerges() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let input = try directory.write(Array(Self.documents(seed: 10).joined(separator: Self.separator).utf8), to: "c.txt")
+        let path = directory.path + "/c.counts"
+        try WordCountFiles.count(configuration([input]), to: path)
+        var expected: [([UInt8], UInt64)] = []
+        let reader = try CountFileReader(path: path)
+        while let (word, count) = try reader.next() { expected.append((Array(word), count)) }
+        #expect(expected.count > 100)
+        for parts in [1, 2, 3, 7, expected.count + 5] {
+            let file = try CountFileWords(path: path, parts: parts, recordsToCut: 1)
+            #expect(file.partCount == min(parts, expected.count))
+            var seen: [([UInt8], UInt64)] = []
+            for part in 0..<file.partCount {
+                file.forEach(inPart: part) { word, count in seen.append((Array(word), UInt64(count))) }
+            }
+            #expect(seen.map(\.0) == expected.map(\.0), "\(parts) parts")
+            #expect(seen.map(\.1) == expected.map(\.1), "\(parts) parts")
+        }
+        #expect(try CountFileWords(path: path, parts: 4).partCount == 1)  // under 2^15 records: one part
+        let (table, _) = try WordCountFiles.table(of: [path])
+        for threads in [1, 2, 3] {
+            let fromTable = MergeLearner(
+                wordCounts: table, minFrequency: 2, maxTokenLength: nil, threads: threads, blockWords: 4)
+            fromTable.countInitialPairs()
+            fromTable.learn(mergeCount: 300)
+            let fromFile = MergeLearner(
+                words: .countFile(try CountFileWords(path: path, parts: threads + 1, recordsToCut: 1)),
+                minFrequency: 2, maxTokenLength: nil, threads: threads, blockWords: 4)
+            fromFile.countInitialPairs()
+            fromFile.learn(mergeCount: 300)
+            #expect(fromFile.wordCount == fromTable.wordCount)
+            #expect(fromFile.vocabulary() == fromTable.vocabulary(), "\(threads) threads")
+            fromFile._checkInvariants()
+        }
+    }
+
     /// A header claiming more words than its file can hold (CRC fixed up, so only the count is
-    /// wrong): training makes room for no more than the file's size allows (else it would ask
-    /// for 2^60 slots here) and stops at the check of the totals, with a one-line error.
+    /// wrong): training makes room for no more than the file's size allows (a table sized from
+    /// the header would ask for 2^60 slots here) and stops at the check of the totals, with a
+    /// one-line error, whether it reads the file alone in place or merges it with another.
     @Test func aHeaderClaimingTooManyWordsIsCappedAndRefused() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -153,10 +196,12 @@ import Testing
         #expect(reader.plausibleRecords >= Int(header.words) && reader.plausibleRecords <= good.count / 13)
         #expect(try CountFileReader(path: path).plausibleRecords == Int(header.words))
         var training = configuration([])
-        training.counts = [patched]
-        #expect { try Training.learn(training) } throws: {
-            "\($0)".contains("it holds \(header.words) words") && "\($0)".contains("its header says 1152921504606846976")
-                && !"\($0)".contains("\n")
+        for counts in [[patched], [patched, path]] {
+            training.counts = counts
+            #expect { try Training.learn(training) } throws: {
+                "\($0)".contains("it holds \(header.words) words") && "\($0)".contains("its header says 1152921504606846976")
+                    && !"\($0)".contains("\n")
+            }
         }
     }
 

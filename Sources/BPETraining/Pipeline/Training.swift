@@ -138,6 +138,28 @@ public enum Training {
         let expected = try WordCountFiles.header(for: configuration)
         var phases = PhaseTimings()
         progress?(.phaseStarted(.read))
+        if configuration.counts.count == 1 && configuration.extend == nil {
+            // One file holds distinct words already: the learner copies them from the file
+            // itself, checked once here, with no table in between.
+            var file: CountFileWords? = try phases.measure(.read) { () throws(TrainingError) in
+                try CountFileWords(path: configuration.counts[0], parts: configuration.threads)
+            }
+            let header = file!.header
+            try checkCounted(header, as: expected, path: configuration.counts[0])
+            progress?(.phaseStarted(.mergeTables))
+            let (words, uniqueWords) = phases.measure(.mergeTables) {
+                (Int64(clamping: header.total), Int(clamping: header.words))
+            }
+            // Held by `source` alone, so the mapping goes once the learner has the words.
+            var source: MergeTrainer.WordSource? = .countFile(file!)
+            file = nil
+            return try learnMerges(
+                from: &source, words: words, uniqueWords: uniqueWords, base: nil, configuration: configuration,
+                phases: phases, startedAt: started, progress: progress
+            ) { words, unique in
+                CorpusStatistics(bytes: 0, words: words, uniqueWords: unique, specialTokenOccurrences: 0, repairedInputs: 0)
+            }
+        }
         // The table is held only by `tables`, which `learnMerges` empties once the learner has
         // copied the words: the words are never in memory twice for long.
         var tables: [WordCountTable] = []
@@ -146,14 +168,21 @@ public enum Training {
             tables = [table]
             return header
         }
-        if let difference = header.difference(from: expected) {
-            throw .counts(CountFileError(
-                path: configuration.counts[0],
-                reason: "it was counted with \(difference) of this run; give the same --pattern and --special-token as bpe count had"))
-        }
+        try checkCounted(header, as: expected, path: configuration.counts[0])
         return try learnMerges(from: &tables, configuration: configuration, phases: phases, startedAt: started, progress: progress) {
             words, unique in
             CorpusStatistics(bytes: 0, words: words, uniqueWords: unique, specialTokenOccurrences: 0, repairedInputs: 0)
+        }
+    }
+
+    /// Refuses counts made with another pattern, special tokens or split than this run's.
+    private static func checkCounted(
+        _ header: CountFileHeader, as expected: CountFileHeader, path: String
+    ) throws(TrainingError) {
+        if let difference = header.difference(from: expected) {
+            throw .counts(CountFileError(
+                path: path,
+                reason: "it was counted with \(difference) of this run; give the same --pattern and --special-token as bpe count had"))
         }
     }
 
@@ -190,14 +219,30 @@ public enum Training {
             return (words, unique)
         }
 
+        var source: MergeTrainer.WordSource? = .table(wordTable!)
+        wordTable = nil
+        return try learnMerges(
+            from: &source, words: words, uniqueWords: uniqueWords, base: base, configuration: configuration,
+            phases: phases, startedAt: started, progress: progress, statistics: statistics)
+    }
+
+    /// The phases from init pairs on, for the words of `source` (`words` of them in all,
+    /// `uniqueWords` distinct), which is released once the learner has copied them.
+    private static func learnMerges(
+        from source: inout MergeTrainer.WordSource?, words: Int64, uniqueWords: Int, base: BaseVocabulary?,
+        configuration: TrainConfiguration, phases: PhaseTimings, startedAt started: Double,
+        progress: (@Sendable (TrainingProgress) -> Void)?,
+        statistics: (_ words: Int64, _ uniqueWords: Int) -> CorpusStatistics
+    ) throws(TrainingError) -> TrainingOutcome {
+        var phases = phases
         progress?(.phaseStarted(.initPairs))
         let learner = phases.measure(.initPairs) {
             let learner = MergeLearner(
-                wordCounts: wordTable!, minFrequency: configuration.minFrequency,
+                words: source!, minFrequency: configuration.minFrequency,
                 maxTokenLength: configuration.maxTokenLength, tieBreak: configuration.tieBreak,
                 base: base, threads: configuration.threads,
                 blockWords: configuration.mergeBlockWords)
-            wordTable = nil  // the learner holds its own copy of the words
+            source = nil  // the learner holds its own copy of the words
             learner.countInitialPairs()
             return learner
         }

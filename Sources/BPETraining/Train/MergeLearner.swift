@@ -28,12 +28,21 @@ public final class MergeLearner {
                   blockWords: MergeTrainer.defaultBlockWords)
     }
 
-    package init(
+    package convenience init(
         wordCounts: WordCountTable, minFrequency: Int, maxTokenLength: Int?, tieBreak: TieBreak = .greatestBytes,
         base: BaseVocabulary? = nil, threads: Int, blockWords: Int
     ) {
+        self.init(words: .table(wordCounts), minFrequency: minFrequency, maxTokenLength: maxTokenLength,
+                  tieBreak: tieBreak, base: base, threads: threads, blockWords: blockWords)
+    }
+
+    /// Copies the words of `words` (a table, or one count file read in place).
+    init(
+        words: MergeTrainer.WordSource, minFrequency: Int, maxTokenLength: Int?, tieBreak: TieBreak = .greatestBytes,
+        base: BaseVocabulary? = nil, threads: Int, blockWords: Int
+    ) {
         trainer = MergeTrainer(
-            wordCounts: wordCounts, minFrequency: minFrequency, maxTokenLength: maxTokenLength, tieBreak: tieBreak,
+            words: words, minFrequency: minFrequency, maxTokenLength: maxTokenLength, tieBreak: tieBreak,
             base: base, threads: max(1, threads), blockWords: blockWords)
     }
 

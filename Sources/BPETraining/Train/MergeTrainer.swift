@@ -65,10 +65,30 @@ struct MergeTrainer {
     /// The threads that run the merge loop together (`learn`), at most one per core.
     let workers: MergeWorkers
 
+    /// Where a trainer's words come from.
+    enum WordSource {
+        /// A table of counts: the split phase's, or count files merged.
+        case table(WordCountTable)
+        /// One count file's records, read in place (never with a base to extend).
+        case countFile(CountFileWords)
+    }
+
     /// Copies every word of two or more bytes with a positive count; shorter words hold no pair.
     /// - Complexity: O(total bytes of the distinct words).
     init(
         wordCounts: WordCountTable, minFrequency: Int, maxTokenLength: Int?,
+        tieBreak: TieBreak = .greatestBytes, base: BaseVocabulary? = nil, threads: Int = 1,
+        blockWords: Int = defaultBlockWords
+    ) {
+        self.init(
+            words: .table(wordCounts), minFrequency: minFrequency, maxTokenLength: maxTokenLength,
+            tieBreak: tieBreak, base: base, threads: threads, blockWords: blockWords)
+    }
+
+    /// Copies every word of `words` of two or more bytes with a positive count (see the other
+    /// `init`).
+    init(
+        words source: WordSource, minFrequency: Int, maxTokenLength: Int?,
         tieBreak: TieBreak = .greatestBytes, base: BaseVocabulary? = nil, threads: Int = 1,
         blockWords: Int = defaultBlockWords
     ) {
@@ -90,37 +110,35 @@ struct MergeTrainer {
         // 2 MiB, so `--threads 4096` took 8 GiB for nothing.
         shards = (0..<min(max(1, threads), max(workers.count, Self.maximumSpareShards)))
             .map { _ in PairShardBox(PairShard(vocabulary: vocabulary)) }
-        if let base {
-            copyWords(wordCounts, encodedBy: base)
-        } else {
-            copyWords(wordCounts, parts: threads > 1 && wordCounts.slotCapacity >= 1 << 16 ? threads : 1)
+        switch source {
+        case .table(let wordCounts):
+            if let base {
+                copyWords(wordCounts, encodedBy: base)
+            } else {
+                copyWords(WordTableParts(wordCounts, parts: threads > 1 && wordCounts.slotCapacity >= 1 << 16 ? threads : 1))
+            }
+        case .countFile(let file):
+            precondition(base == nil, "a vocabulary is extended from a word table (its words are encoded serially)")
+            copyWords(file)
         }
         // Word ids are record offsets held in UInt32: 16 GiB of records at most.
         precondition(words.count < Int(UInt32.max), "too many distinct words for 32-bit word ids")
     }
 
-    /// Writes every word of two or more bytes with a positive count as a record, the table's
-    /// slots cut into `parts` ranges copied in parallel: a first pass sizes each range's
-    /// records, a second writes them at their offsets, so the records come out in slot order
-    /// for any number of parts.
-    /// - Complexity: O(slots + total bytes of the words) / parts.
-    private mutating func copyWords(_ wordCounts: WordCountTable, parts: Int) {
-        wordCounts.flush()
-        let slots = wordCounts.slotCapacity
-        let ranges = (0..<parts).map { part in (slots * part / parts)..<(slots * (part + 1) / parts) }
+    /// Writes every word of two or more bytes with a positive count as a record, the source's
+    /// parts copied in parallel: a first pass sizes each part's records, a second writes them
+    /// at their offsets, so the records come out in the source's order for any number of parts.
+    /// - Complexity: O(slots or records + total bytes of the words) / parts.
+    private mutating func copyWords(_ source: some WordPartitions) {
+        let parts = source.partCount
         func inParallel(_ body: @Sendable (Int) -> Void) {
             if parts == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: body) }
         }
-        final class Part: @unchecked Sendable {
-            var size = 0
-            var words = 0
-            var starts: [UInt32] = []
-        }
-        let results = (0..<parts).map { _ in Part() }
+        let results = (0..<parts).map { _ in CopiedPart() }
         inParallel { part in
             var size = 0
             var words = 0
-            wordCounts.forEach(inSlots: ranges[part]) { word, count in
+            source.forEach(inPart: part) { word, count in
                 if count > 0 && word.count >= 2 {
                     size += Self.headerSize + word.count
                     words += 1
@@ -139,7 +157,7 @@ struct MergeTrainer {
                 // This part's records start where the earlier parts' end.
                 var cursor = results[..<part].reduce(0) { $0 + $1.size }
                 var starts: [UInt32] = []
-                wordCounts.forEach(inSlots: ranges[part]) { word, count in
+                source.forEach(inPart: part) { word, count in
                     guard count > 0, word.count >= 2 else { return }
                     #if DEBUG
                     starts.append(UInt32(truncatingIfNeeded: cursor))
@@ -157,6 +175,15 @@ struct MergeTrainer {
         #if DEBUG
         recordStarts = results.flatMap(\.starts)
         #endif
+    }
+
+    /// One part's share of `copyWords`: its records' size and number, and (in debug builds)
+    /// their offsets. `@unchecked Sendable`: each part's worker alone writes it, and the
+    /// results are read after all of them finish.
+    private final class CopiedPart: @unchecked Sendable {
+        var size = 0
+        var words = 0
+        var starts: [UInt32] = []
     }
 
     /// Writes a record's header at `record`: the word's count (low, then high 32 bits) and
