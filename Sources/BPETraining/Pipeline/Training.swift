@@ -146,10 +146,8 @@ public enum Training {
             }
             let header = file!.header
             try checkCounted(header, as: expected, path: configuration.counts[0])
-            progress?(.phaseStarted(.mergeTables))
-            let (words, uniqueWords) = phases.measure(.mergeTables) {
-                (Int64(clamping: header.total), Int(clamping: header.words))
-            }
+            // No table to merge: the checked header has the totals.
+            let (words, uniqueWords) = (Int64(clamping: header.total), Int(clamping: header.words))
             // Held by `source` alone, so the mapping goes once the learner has the words.
             var source: MergeTrainer.WordSource? = .countFile(file!)
             file = nil
