@@ -130,7 +130,8 @@ struct MergeTrainer {
     /// the source's order, its parts in turn. The merge loop then finds the words that share a
     /// pair near each other far more often than in a table's hash order: words that start
     /// with the same bytes share their first pairs, and a merge's list walks them in order
-    /// (mixed-1g's merge loop: 11% less time at one thread, 13% at two, than in slot order).
+    /// (mixed-1g's merge loop: 11% less time at one thread, 7% at two, than in slot order;
+    /// ordering each bucket by the following bytes too gained nothing more: `BENCHMARKS.md`).
     ///
     /// The parts are copied in parallel: a first pass sizes each part's records per bucket, a
     /// second writes them at their offsets, so the order is the same for any number of parts.
