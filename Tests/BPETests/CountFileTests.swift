@@ -195,7 +195,20 @@ import Testing
         #expect(reader.header.words == 1 << 60)
         #expect(reader.plausibleRecords >= Int(header.words) && reader.plausibleRecords <= good.count / 13)
         #expect(try CountFileReader(path: path).plausibleRecords == Int(header.words))
+        // A record whose length runs past the end (CRC fixed up too): refused before any copy.
+        let fieldsLength = Int(good[28]) | Int(good[29]) << 8 | Int(good[30]) << 16 | Int(good[31]) << 24
+        let firstRecord = CountFileHeader.fixedSize + fieldsLength
+        var long = Array(good[..<(good.count - 4)])
+        long.replaceSubrange(firstRecord..<(firstRecord + 4), with: [0xFF, 0xFF, 0xFF, 0x7F])
+        CountFileHeader.append(countFileCRC(0, long.withUnsafeBytes { $0 }), to: &long)
+        let overlong = try directory.write(long, to: "long.counts")
         var training = configuration([])
+        for counts in [[overlong], [overlong, path]] {
+            training.counts = counts
+            #expect { try Training.learn(training) } throws: {
+                "\($0)".contains("record 1 at byte offset \(firstRecord): a word of 2147483647 bytes does not fit")
+            }
+        }
         for counts in [[patched], [patched, path]] {
             training.counts = counts
             #expect { try Training.learn(training) } throws: {
