@@ -79,6 +79,20 @@ package final class CountFileReader {
         T(littleEndian: UnsafeRawPointer(bytes.baseAddress! + offset).loadUnaligned(as: T.self))
     }
 
+    /// The record at byte offset `offset` of `bytes`, a file whose records `next` has all
+    /// checked already: its word, its count, and the offset of the record after it. No checks
+    /// (the layout is `CountFileHeader`'s: u32 length, the word's bytes, u64 count).
+    @inlinable
+    package static func checkedRecord(
+        at offset: Int, in bytes: UnsafeBufferPointer<UInt8>
+    ) -> (word: UnsafeBufferPointer<UInt8>, count: UInt64, next: Int) {
+        let base = UnsafeRawPointer(bytes.baseAddress!)
+        let length = Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+        let word = UnsafeBufferPointer(start: bytes.baseAddress! + offset + 4, count: length)
+        let count = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset + 4 + length, as: UInt64.self))
+        return (word, count, offset + 4 + length + 8)
+    }
+
     /// The mapped file, header and trailer included: records already returned by `next` stay
     /// readable here, in place, as long as the reader lives.
     package var mappedBytes: UnsafeBufferPointer<UInt8> { file.bytes }

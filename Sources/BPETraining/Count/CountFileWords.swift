@@ -60,14 +60,11 @@ final class CountFileWords: WordPartitions, @unchecked Sendable {
     func forEach(inPart part: Int, _ body: (UnsafeBufferPointer<UInt8>, Int64) -> Void) {
         var offset = bounds[part]
         let end = bounds[part + 1]
-        let base = UnsafeRawPointer(bytes.baseAddress!)
         // Every record was checked in `init`: lengths fit and counts fit in Int64.
         while offset < end {
-            let length = Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
-            let word = UnsafeBufferPointer(start: bytes.baseAddress! + offset + 4, count: length)
-            let count = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset + 4 + length, as: UInt64.self))
-            body(word, Int64(truncatingIfNeeded: count))
-            offset += 4 + length + 8
+            let record = CountFileReader.checkedRecord(at: offset, in: bytes)
+            body(record.word, Int64(truncatingIfNeeded: record.count))
+            offset = record.next
         }
     }
 }

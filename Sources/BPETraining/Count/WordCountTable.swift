@@ -90,10 +90,10 @@ package final class WordCountTable: @unchecked Sendable {
         }
     }
 
-    /// Adds 1 to the count of a word, possibly later: a short word's
-    /// slot is prefetched now and its count added when `pendingCapacity` more words have
-    /// arrived, so that the work on those words (the regex's, or reading a count file) hides
-    /// the cache miss. Call `flush()` before reading counts.
+    /// Adds 1 to the count of a word, possibly later: a short word's slot is prefetched now
+    /// and its count added when `pendingCapacity` more words have arrived, so that the work
+    /// on those words (the regex's, or reading a count file) hides the cache miss. Call
+    /// `flush()` before reading counts.
     /// - Complexity: O(length) expected, amortized.
     @inline(__always)
     package func addSoon(_ bytes: UnsafePointer<UInt8>, length: Int, readableEnd: UnsafePointer<UInt8>) {

@@ -179,14 +179,15 @@ struct MergeTrainer {
                 var starts: [UInt32] = []
                 source.forEach(inPart: part) { word, count in
                     guard count > 0, word.count >= 2 else { return }
-                    let cursor = row[Self.bucket(of: word)]
+                    let bucket = Self.bucket(of: word)
+                    let cursor = row[bucket]
                     #if DEBUG
                     starts.append(UInt32(truncatingIfNeeded: cursor))
                     #endif
                     Self.writeHeader(records + cursor, count: count, length: word.count)
                     let target = records + cursor + Self.headerSize
                     for offset in 0..<word.count { target[offset] = UInt32(word[offset]) }
-                    row[Self.bucket(of: word)] = cursor + Self.headerSize + word.count
+                    row[bucket] = cursor + Self.headerSize + word.count
                 }
                 results[part].starts = starts
             }
