@@ -25,6 +25,25 @@ import Testing
         return configuration
     }
 
+    /// The documents of `seed` written to `c.txt` in `directory` and counted into `c.counts`:
+    /// the text's path, the count file's path and its header.
+    func countedDocuments(
+        seed: UInt64, in directory: TemporaryDirectory
+    ) throws -> (input: String, path: String, header: CountFileHeader) {
+        let input = try directory.write(Array(Self.documents(seed: seed).joined(separator: Self.separator).utf8), to: "c.txt")
+        let path = directory.path + "/c.counts"
+        let header = try WordCountFiles.count(configuration([input]), to: path)
+        return (input, path, header)
+    }
+
+    /// `bytes` (a count file without its last 4 bytes) with the CRC-32 of them appended: a
+    /// file damaged on purpose that only the damage makes wrong.
+    static func withCRC(_ bytes: [UInt8]) -> [UInt8] {
+        var fixed = bytes
+        CountFileHeader.append(countFileCRC(0, bytes.withUnsafeBytes { $0 }), to: &fixed)
+        return fixed
+    }
+
     @Test(arguments: ["gpt4", "o200k"])
     func countsOfShardsTrainToTheMergesOfTheText(pattern: String) throws {
         let documents = Self.documents(seed: pattern == "gpt4" ? 5 : 6)
@@ -64,9 +83,7 @@ import Testing
     @Test func mergingOneFileGivesThatFileAndMinimumCountsDropWords() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let input = try directory.write(Array(Self.documents(seed: 7).joined(separator: Self.separator).utf8), to: "c.txt")
-        let path = directory.path + "/c.counts"
-        let header = try WordCountFiles.count(configuration([input]), to: path)
+        let (_, path, header) = try countedDocuments(seed: 7, in: directory)
         _ = try WordCountFiles.merge([path], into: directory.path + "/same.counts")
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(contentsOf: URL(fileURLWithPath: directory.path + "/same.counts")))
         let pruned = try WordCountFiles.merge([path, path], into: directory.path + "/pruned.counts", minimumCount: 4)
@@ -85,9 +102,7 @@ import Testing
     @Test func damagedFilesAreOneLineErrors() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let input = try directory.write(Array(Self.documents(seed: 8).joined(separator: Self.separator).utf8), to: "c.txt")
-        let path = directory.path + "/c.counts"
-        try WordCountFiles.count(configuration([input]), to: path)
+        let (input, path, _) = try countedDocuments(seed: 8, in: directory)
         let good = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
         var flipped = good
         flipped[good.count / 2] ^= 0x01
@@ -114,10 +129,7 @@ import Testing
             }
         }
         // A version this reader does not know (CRC fixed up so only the version is wrong).
-        let crc = countFileCRC(0, newer[..<(newer.count - 4)].withUnsafeBytes { $0 })
-        var fixed = Array(newer[..<(newer.count - 4)])
-        CountFileHeader.append(crc, to: &fixed)
-        let versioned = try directory.write(fixed, to: "v2.counts")
+        let versioned = try directory.write(Self.withCRC(Array(newer[..<(newer.count - 4)])), to: "v2.counts")
         #expect { try CountFileReader(path: versioned) } throws: { ($0 as? CountFileError)?.reason.contains("format version 2") == true }
         // Counted with another pattern, or other special tokens: refused by training and merging.
         var other = configuration([input], pattern: "gpt2")
@@ -140,9 +152,7 @@ import Testing
     @Test func oneFileReadInPlaceInPartsGivesItsRecordsAndTheTablesMerges() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let input = try directory.write(Array(Self.documents(seed: 10).joined(separator: Self.separator).utf8), to: "c.txt")
-        let path = directory.path + "/c.counts"
-        try WordCountFiles.count(configuration([input]), to: path)
+        let (_, path, _) = try countedDocuments(seed: 10, in: directory)
         var expected: [([UInt8], UInt64)] = []
         let reader = try CountFileReader(path: path)
         while let (word, count) = try reader.next() { expected.append((Array(word), count)) }
@@ -182,15 +192,11 @@ import Testing
     @Test func aHeaderClaimingTooManyWordsIsCappedAndRefused() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let input = try directory.write(Array(Self.documents(seed: 9).joined(separator: Self.separator).utf8), to: "c.txt")
-        let path = directory.path + "/c.counts"
-        let header = try WordCountFiles.count(configuration([input]), to: path)
+        let (_, path, header) = try countedDocuments(seed: 9, in: directory)
         let good = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
         var claimed = Array(good[..<(good.count - 4)])
         withUnsafeBytes(of: (UInt64(1) << 60).littleEndian) { claimed.replaceSubrange(12..<20, with: $0) }
-        let crc = countFileCRC(0, claimed.withUnsafeBytes { $0 })
-        CountFileHeader.append(crc, to: &claimed)
-        let patched = try directory.write(claimed, to: "claims.counts")
+        let patched = try directory.write(Self.withCRC(claimed), to: "claims.counts")
         let reader = try CountFileReader(path: patched)
         #expect(reader.header.words == 1 << 60)
         #expect(reader.plausibleRecords >= Int(header.words) && reader.plausibleRecords <= good.count / 13)
@@ -200,8 +206,7 @@ import Testing
         let firstRecord = CountFileHeader.fixedSize + fieldsLength
         var long = Array(good[..<(good.count - 4)])
         long.replaceSubrange(firstRecord..<(firstRecord + 4), with: [0xFF, 0xFF, 0xFF, 0x7F])
-        CountFileHeader.append(countFileCRC(0, long.withUnsafeBytes { $0 }), to: &long)
-        let overlong = try directory.write(long, to: "long.counts")
+        let overlong = try directory.write(Self.withCRC(long), to: "overlong.counts")
         var training = configuration([])
         for counts in [[overlong], [overlong, path]] {
             training.counts = counts
