@@ -82,4 +82,27 @@ struct ResourceGuardTests {
         let back = try Data(contentsOf: URL(fileURLWithPath: "\(directory.path)/back.txt"))
         #expect(Array(back) == input.bytes, "decode of encode is the input")
     }
+    /// `--threads` far above the cores costs no memory for threads that cannot run: the words
+    /// are copied into the learner in at most one part per worker (one part per thread asked
+    /// for took 2 GiB at 4,096), from text and from a count file, each large enough (60,000
+    /// distinct words) to be copied in parts.
+    @Test func aHugeThreadCountCostsNoMemory() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        // Distinct five-letter words: the digits of 0 ..< 60,000 spelled with a ... j.
+        let words = (0..<60_000).map { number in
+            String(String(number + 100_000).dropFirst().map { Character(UnicodeScalar(UInt8(ascii: "a") + UInt8(String($0))!)) })
+        }
+        try directory.write(Array(words.joined(separator: " ").utf8), to: "words.txt")
+        let counted = try BPECommandRunner.run(["count", "--input", "words.txt", "--output", "words.counts"], in: directory.path)
+        #expect(counted.status == 0, "\(counted.standardError)")
+        for input in [["--input", "words.txt"], ["--counts", "words.counts"]] {
+            let train = ["train"] + input + ["--vocab-size", "400", "--output", "t", "--quiet", "--threads"]
+            let few = try BPECommandRunner.runMeasuringMemory(train + ["2"], in: directory.path)
+            let many = try BPECommandRunner.runMeasuringMemory(train + ["4096"], in: directory.path)
+            #expect(few.result.status == 0 && many.result.status == 0, "\(many.result.standardError)")
+            #expect(many.peakBytes <= few.peakBytes + (128 << 20),
+                    "\(input[0]): \(many.peakBytes >> 20) MiB at 4,096 threads, \(few.peakBytes >> 20) MiB at 2")
+        }
+    }
 }

@@ -142,7 +142,9 @@ public enum Training {
             // One file holds distinct words already: the learner copies them from the file
             // itself, checked once here, with no table in between.
             var file: CountFileWords? = try phases.measure(.read) { () throws(TrainingError) in
-                try CountFileWords(path: configuration.counts[0], parts: configuration.threads)
+                // One part per core at most, as the learner has workers (each part costs the
+                // copy a row of 65,536 places).
+                try CountFileWords(path: configuration.counts[0], parts: min(configuration.threads, Processors.available))
             }
             let header = file!.header
             try checkCounted(header, as: expected, path: configuration.counts[0])

@@ -115,7 +115,10 @@ struct MergeTrainer {
             if let base {
                 copyWords(wordCounts, encodedBy: base)
             } else {
-                copyWords(WordTableParts(wordCounts, parts: threads > 1 && wordCounts.slotCapacity >= 1 << 16 ? threads : 1))
+                // One part per worker at most: each part has a row of 65,536 places in the
+                // copy (`--threads 4096` asked for 2 GiB of them).
+                let parts = min(threads, workers.count)
+                copyWords(WordTableParts(wordCounts, parts: parts > 1 && wordCounts.slotCapacity >= 1 << 16 ? parts : 1))
             }
         case .countFile(let file):
             precondition(base == nil, "a vocabulary is extended from a word table (its words are encoded serially)")
