@@ -30,20 +30,20 @@ public final class MergeLearner {
 
     package convenience init(
         wordCounts: WordCountTable, minFrequency: Int, maxTokenLength: Int?, tieBreak: TieBreak = .greatestBytes,
-        base: BaseVocabulary? = nil, threads: Int, blockWords: Int
+        base: BaseVocabulary? = nil, threads: Int, blockWords: Int, pairTracking: PairTracking = .standard
     ) {
         self.init(words: .table(wordCounts), minFrequency: minFrequency, maxTokenLength: maxTokenLength,
-                  tieBreak: tieBreak, base: base, threads: threads, blockWords: blockWords)
+                  tieBreak: tieBreak, base: base, threads: threads, blockWords: blockWords, pairTracking: pairTracking)
     }
 
     /// Copies the words of `words` (a table, or one count file read in place).
     init(
         words: MergeTrainer.WordSource, minFrequency: Int, maxTokenLength: Int?, tieBreak: TieBreak = .greatestBytes,
-        base: BaseVocabulary? = nil, threads: Int, blockWords: Int
+        base: BaseVocabulary? = nil, threads: Int, blockWords: Int, pairTracking: PairTracking = .standard
     ) {
         trainer = MergeTrainer(
             words: words, minFrequency: minFrequency, maxTokenLength: maxTokenLength, tieBreak: tieBreak,
-            base: base, threads: max(1, threads), blockWords: blockWords)
+            base: base, threads: max(1, threads), blockWords: blockWords, pairTracking: pairTracking)
     }
 
     /// Distinct words that hold at least one pair.
@@ -65,6 +65,12 @@ public final class MergeLearner {
     /// The vocabulary learned so far, with `specialTokens` after the last merge.
     public func vocabulary(specialTokens: [String] = []) -> TrainedVocabulary {
         trainer.result(specialTokens: specialTokens)
+    }
+
+    /// How many times untracked pairs were recounted, the pairs registered, and each merge's
+    /// count (tests).
+    package var _tracking: (recounts: Int, registeredPairs: Int, mergeCounts: [Int64]) {
+        (trainer.recounts, trainer.registeredPairs, trainer.mergeCounts)
     }
 
     /// Checks the trainer's invariants (see `MergeTrainer._checkInvariants`); tests call it.

@@ -3,7 +3,9 @@ extension MergeTrainer {
     /// - the word records tile `words` exactly, each with a positive count and a non-empty
     ///   token list, and there are `wordTotal` of them;
     /// - in each shard, the pair map, counts and word lists agree on the registered pairs (one
-///   id each), and every pair is registered in the shard its key falls to;
+    ///   id each), and every pair is registered in the shard its key falls to;
+    /// - every pair counted at least `threshold` and `untrackedBelow` times that is not too
+    ///   long to merge is registered (tracked: `PairTracking`);
     /// - every registered pair's count equals its true count in the words now;
     /// - a registered pair whose word list is still kept lists, each once, every word that
     ///   holds it now;
@@ -20,6 +22,7 @@ extension MergeTrainer {
         #if DEBUG
         precondition(recordStarts.count == wordTotal, "\(recordStarts.count) word records, \(wordTotal) counted")
         var trueCounts: [UInt64: (count: Int64, words: Set<UInt32>)] = [:]
+        let recordStarts = self.recordStarts.sorted()
         for (index, start) in recordStarts.enumerated() {
             let record = Int(start)
             let end = index + 1 < recordStarts.count ? Int(recordStarts[index + 1]) : words.count
@@ -72,6 +75,13 @@ extension MergeTrainer {
                 precondition(chosen.updateValue(entry.count, forKey: key) == nil, "two heap entries for pair \(key)")
                 precondition(entry.count >= shard.counts[id], "heap entry of pair \(key) is below its true count")
             }
+        }
+        // Every pair that may be merged and is counted `untrackedBelow` times or more is tracked.
+        for (key, truth) in trueCounts where registered[key] == nil && truth.count >= max(threshold, untrackedBelow) {
+            let left = UInt32(truncatingIfNeeded: key >> 32)
+            let right = UInt32(truncatingIfNeeded: key)
+            precondition(maxTokenLength != Int.max && vocabulary.length(left) + vocabulary.length(right) > maxTokenLength,
+                         "pair \(left),\(right) counted \(truth.count) times is not tracked (untracked below \(untrackedBelow))")
         }
         for (key, place) in registered {
             let shard = shards[place.shard].shard

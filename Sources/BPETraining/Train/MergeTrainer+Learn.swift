@@ -40,11 +40,22 @@ extension MergeTrainer {
         // while the other workers wait.
         // (Any merge count may be asked for: 64 of them for each would overflow.)
         let remaining = mergeCount - merges.count
-        let expectedPairs = min(wordTotal / 2, remaining > wordTotal / 64 ? wordTotal : 64 * remaining) / shards.count
+        var expectedPairs = min(wordTotal / 2, remaining > wordTotal / 64 ? wordTotal : 64 * remaining) / shards.count
+        // Most new pairs go untracked (`PairTracking`): about a fifth of them are registered
+        // on mixed-1g's counts.
+        if pairTracking != .every { expectedPairs /= 4 }
+        // The merges of this trainer's run so far and to come, a base's left out.
+        let target = mergeCount - (merges.count - mergeCounts.count)
+        if let bound = pairTracking.bound(counts: mergeCounts, target: target) {
+            trackFrom = max(threshold, bound)
+            untrackedBelow = max(untrackedBelow, trackFrom)
+        }
         let loop = Loop(
             shards: shards, scratches: scratches, vocabulary: vocabulary, threshold: threshold,
             maxTokenLength: maxTokenLength, blockWords: blockWords, mergeCount: mergeCount,
-            done: merges.count, expectedPairs: expectedPairs, progress: progress)
+            done: merges.count, expectedPairs: expectedPairs, progress: progress,
+            tracking: pairTracking, target: target, trackFrom: trackFrom, untrackedBelow: untrackedBelow,
+            mergeCounts: mergeCounts, recordStarts: recordStarts)
         let workers = self.workers
         words.withUnsafeMutableBufferPointer { buffer in
             // Workers write disjoint words and read the rest.
@@ -52,14 +63,21 @@ extension MergeTrainer {
             workers.run(shares: scratches.count) { worker in loop.run(worker: worker, records: records) }
         }
         merges.append(contentsOf: loop.learned)
+        mergeCounts = loop.mergeCounts
+        pairTracking = loop.tracking
+        trackFrom = loop.trackFrom
+        untrackedBelow = loop.untrackedBelow
+        recounts += loop.recounts
         progress?(merges.count)
     }
 
     /// The state the merge loop's workers share for one call of `learn` (see there).
     ///
-    /// `@unchecked Sendable`: `learned` and the vocabulary are written by worker 0 alone, in
-    /// the rewrite step, after every worker is past its choice (`chosen`); the other workers
-    /// read the vocabulary only in the choose and absorb steps, after a barrier.
+    /// `@unchecked Sendable`: `learned`, `mergeCounts`, the tracking state and the vocabulary
+    /// are written by worker 0 alone, in the rewrite step, after every worker is past its
+    /// choice (`chosen`), or in a recount's last step; the other workers read the vocabulary
+    /// and `untrackedBelow` in the choose and absorb steps and `trackFrom` in the absorb,
+    /// each after a barrier.
     private final class Loop: @unchecked Sendable {
         let shards: [PairShardBox]
         let scratches: [MergeScratch]
@@ -75,6 +93,20 @@ extension MergeTrainer {
         let progress: ((Int) -> Void)?
         /// The merges learned in this call, appended by worker 0.
         var learned: [Merge] = []
+        /// Which new pairs are tracked; `.every` after a recount.
+        var tracking: PairTracking
+        /// The merges of the trainer's run so far and to come (`PairTracking.bound`).
+        let target: Int
+        /// See `MergeTrainer.trackFrom`, `untrackedBelow` and `mergeCounts`.
+        var trackFrom: Int64
+        var untrackedBelow: Int64
+        var mergeCounts: [Int64]
+        /// Every word's record start, for a recount.
+        let recordStarts: [UInt32]
+        /// Each worker's part of a recount (`recount`), empty otherwise.
+        let untracked: [UntrackedPairs]
+        /// Recounts in this call.
+        var recounts = 0
         /// Separates the steps.
         let barrier: WorkerBarrier
         /// Every worker arrives once it has chosen (no wait): worker 0 waits for all before
@@ -87,7 +119,8 @@ extension MergeTrainer {
         init(
             shards: [PairShardBox], scratches: [MergeScratch], vocabulary: TokenVocabulary, threshold: Int64,
             maxTokenLength: Int, blockWords: Int, mergeCount: Int, done: Int, expectedPairs: Int,
-            progress: ((Int) -> Void)?
+            progress: ((Int) -> Void)?, tracking: PairTracking, target: Int, trackFrom: Int64,
+            untrackedBelow: Int64, mergeCounts: [Int64], recordStarts: [UInt32]
         ) {
             self.shards = shards
             self.scratches = scratches
@@ -99,6 +132,13 @@ extension MergeTrainer {
             self.done = done
             self.expectedPairs = expectedPairs
             self.progress = progress
+            self.tracking = tracking
+            self.target = target
+            self.trackFrom = trackFrom
+            self.untrackedBelow = untrackedBelow
+            self.mergeCounts = mergeCounts
+            self.recordStarts = recordStarts
+            untracked = scratches.map { _ in UntrackedPairs() }
             barrier = WorkerBarrier(threads: scratches.count)
             chosen = WorkerBarrier(threads: scratches.count)
         }
@@ -136,7 +176,13 @@ extension MergeTrainer {
             while count < mergeCount {
                 // Choose. Every shard is settled and published (before the loop, or by the
                 // previous absorb), and nobody writes a shard or the vocabulary now.
-                guard let (index, summit) = bestTop(), let top = summit.top, top.count >= threshold else { break }
+                let best = bestTop()
+                // Below `untrackedBelow` an untracked pair might be better than the best tracked one.
+                if untrackedBelow > threshold && (best?.summit.top?.count ?? 0) < untrackedBelow {
+                    recount(worker: worker, records: records, pass: &pass)
+                    continue
+                }
+                guard let (index, summit) = best, let top = summit.top, top.count >= threshold else { break }
                 // A pair that would rebuild an existing token is never chosen; it never will be.
                 if vocabulary.containsConcatenation(top.left, top.right, joined: &merged) {
                     // Once every worker has chosen (and read the summits), the owner discards
@@ -190,6 +236,11 @@ extension MergeTrainer {
                     let appended = vocabulary.append(merged)
                     assert(appended == newToken, "the new token's id changed")
                     learned.append(Merge(top.left, top.right))
+                    mergeCounts.append(top.count)
+                    if let bound = tracking.bound(counts: mergeCounts, target: target) {
+                        trackFrom = max(threshold, bound)
+                        untrackedBelow = max(untrackedBelow, trackFrom)
+                    }
                 }
                 barrier.wait(&pass)
 
@@ -218,21 +269,64 @@ extension MergeTrainer {
             }
         }
 
-        /// Shard `index` absorbs the merge (`PairShard.absorb`) and publishes its new top.
+        /// Shard `index` absorbs the merge (`PairShard.absorb`) and publishes its new top. New
+        /// pairs below `trackFrom` are not registered.
         private func absorb(
             into index: Int, merged: PairShard.Merged, changes: [MergeScratch.State.ShardChanges],
             vocabularySize: Int
         ) {
             let threshold = self.threshold
+            let trackFrom = self.trackFrom
             let maxTokenLength = self.maxTokenLength
             let vocabulary = self.vocabulary
             let box = shards[index]
             box.shard.absorb(merged, changes: changes, vocabularySize: vocabularySize, threshold: threshold) {
                 left, right, count in
-                MergeTrainer.isLive(left, right, count: count, threshold: threshold, maxTokenLength: maxTokenLength,
+                MergeTrainer.isLive(left, right, count: count, threshold: trackFrom, maxTokenLength: maxTokenLength,
                                     vocabulary: vocabulary)
             }
             box.publish()
+        }
+
+        /// Tracks every pair again (all workers, between choices): each worker counts the
+        /// pairs no shard tracks in its share of the words (`MergeTrainer.countUntracked`);
+        /// then each registers those of its own shards that may be merged
+        /// (`PairShard.registerRecounted`) and publishes them. Afterwards every live pair is
+        /// tracked, and all new ones will be (`tracking` is `.every`).
+        /// - Complexity: O(total tokens / workers) expected, plus the pairs counted.
+        private func recount(worker: Int, records: UnsafeMutablePointer<UInt32>, pass: inout WorkerBarrier.Pass) {
+            let threads = scratches.count
+            // Every worker has read the summits; nobody registers a pair until the next barrier.
+            barrier.wait(&pass)
+            let lookups = shards.map { $0.shard.ids.lookup }
+            let words = recordStarts.count
+            recordStarts.withUnsafeBufferPointer { starts in
+                let share = UnsafeBufferPointer(rebasing: starts[words * worker / threads ..< words * (worker + 1) / threads])
+                MergeTrainer.countUntracked(records: records, starts: share, lookups: lookups, into: untracked[worker])
+            }
+            barrier.wait(&pass)
+            let threshold = self.threshold
+            let maxTokenLength = self.maxTokenLength
+            let vocabulary = self.vocabulary
+            for shard in stride(from: worker, to: shards.count, by: threads) {
+                shards[shard].shard.registerRecounted(untracked, shard: shard, shards: shards.count, threshold: threshold) {
+                    left, right, count in
+                    MergeTrainer.isLive(left, right, count: count, threshold: threshold, maxTokenLength: maxTokenLength,
+                                        vocabulary: vocabulary)
+                }
+                shards[shard].publish()
+            }
+            if worker == 0 {
+                recounts += 1
+                tracking = .every
+                trackFrom = threshold
+                untrackedBelow = threshold
+            }
+            barrier.wait(&pass)
+            // Nobody reads the parts any more.
+            untracked[worker].keys = []
+            untracked[worker].counts = []
+            untracked[worker].lists = []
         }
     }
 }

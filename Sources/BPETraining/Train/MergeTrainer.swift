@@ -31,11 +31,10 @@ struct MergeTrainer {
     /// tokens. A word's id is the offset of its record, so reading a word touches one place.
     var words: [UInt32] = []
     private(set) var wordTotal = 0
-    #if DEBUG
-    /// Where each word's record starts (records shrink in place as words merge, so they can
-    /// no longer be walked by length): for `_checkInvariants`, in debug builds only.
-    var recordStarts: [UInt32] = []
-    #endif
+    /// Where each word's record starts, in no particular order (records shrink in place as
+    /// words merge, so they can no longer be walked by length): for a recount of the pairs
+    /// not tracked (`recountUntracked`) and for `_checkInvariants`. 4 bytes a word.
+    private(set) var recordStarts: [UInt32] = []
 
     /// Live pairs, in one shard per worker (`PairShard`), by a hash of the pair.
     let shards: [PairShardBox]
@@ -60,6 +59,17 @@ struct MergeTrainer {
     /// little beside it, and each worker that rewrites part of a merge makes the shards
     /// combine its new pairs with the others'.
     static let defaultBlockWords = 64
+    /// Which new pairs are tracked (`PairTracking`).
+    var pairTracking: PairTracking
+    /// New pairs created below this count are not tracked (never below `threshold`).
+    var trackFrom: Int64
+    /// Invariant: every live pair counted at least this many times is tracked. It is the
+    /// largest `trackFrom` since every pair was last tracked (at first, or after a recount).
+    var untrackedBelow: Int64
+    /// The count of each merge learned by this trainer, in order (not a base's merges).
+    var mergeCounts: [Int64] = []
+    /// How many times untracked pairs were recounted (`recountUntracked`): at most once a run.
+    var recounts = 0
     /// One per worker thread: where rewrites record their count changes.
     let scratches: [MergeScratch]
     /// The threads that run the merge loop together (`learn`), at most one per core.
@@ -78,11 +88,11 @@ struct MergeTrainer {
     init(
         wordCounts: WordCountTable, minFrequency: Int, maxTokenLength: Int?,
         tieBreak: TieBreak = .greatestBytes, base: BaseVocabulary? = nil, threads: Int = 1,
-        blockWords: Int = defaultBlockWords
+        blockWords: Int = defaultBlockWords, pairTracking: PairTracking = .standard
     ) {
         self.init(
             words: .table(wordCounts), minFrequency: minFrequency, maxTokenLength: maxTokenLength,
-            tieBreak: tieBreak, base: base, threads: threads, blockWords: blockWords)
+            tieBreak: tieBreak, base: base, threads: threads, blockWords: blockWords, pairTracking: pairTracking)
     }
 
     /// Copies every word of `words` of two or more bytes with a positive count (see the other
@@ -90,7 +100,7 @@ struct MergeTrainer {
     init(
         words source: WordSource, minFrequency: Int, maxTokenLength: Int?,
         tieBreak: TieBreak = .greatestBytes, base: BaseVocabulary? = nil, threads: Int = 1,
-        blockWords: Int = defaultBlockWords
+        blockWords: Int = defaultBlockWords, pairTracking: PairTracking = .standard
     ) {
         vocabulary = TokenVocabulary(tieBreak: tieBreak)
         if let base {
@@ -99,6 +109,9 @@ struct MergeTrainer {
             merges = base.merges
         }
         threshold = Int64(max(1, minFrequency))
+        self.pairTracking = pairTracking
+        trackFrom = threshold
+        untrackedBelow = threshold
         self.maxTokenLength = maxTokenLength ?? Int.max
         self.blockWords = max(1, blockWords)
         workers = MergeWorkers(threads: max(1, threads))
@@ -173,45 +186,47 @@ struct MergeTrainer {
             }
         }
         guard capacity > 0 else { return }  // no word holds a pair
+        // Each part's record starts go to its own range of `recordStarts`, in part order.
+        var offsets = [0]
+        for part in results { offsets.append(offsets.last! + part.words) }
+        let startOffsets = offsets
+        wordTotal = offsets.last!
+        var allStarts = [UInt32](repeating: 0, count: wordTotal)
+        allStarts.withUnsafeMutableBufferPointer { startsBuffer in
+        nonisolated(unsafe) let starts = startsBuffer.baseAddress!
         words = [UInt32](unsafeUninitializedCapacity: capacity) { buffer, initialized in
             // The merge loop reads records at random: huge pages spare it most TLB misses.
             LargeAllocation.adviseHugePages(UnsafeMutableRawPointer(buffer.baseAddress!), bytes: capacity * 4)
             nonisolated(unsafe) let records = buffer.baseAddress!
             inParallel { part in
                 let row = places + part * bucketCount
-                var starts: [UInt32] = []
+                var start = startOffsets[part]
                 source.forEach(inPart: part) { word, count in
                     guard count > 0, word.count >= 2 else { return }
                     let bucket = Self.bucket(of: word)
                     let cursor = row[bucket]
-                    #if DEBUG
-                    starts.append(UInt32(truncatingIfNeeded: cursor))
-                    #endif
+                    starts[start] = UInt32(truncatingIfNeeded: cursor)
+                    start += 1
                     Self.writeHeader(records + cursor, count: count, length: word.count)
                     let target = records + cursor + Self.headerSize
                     for offset in 0..<word.count { target[offset] = UInt32(word[offset]) }
                     row[bucket] = cursor + Self.headerSize + word.count
                 }
-                results[part].starts = starts
             }
             initialized = capacity
         }
-        wordTotal = results.reduce(0) { $0 + $1.words }
-        #if DEBUG
-        recordStarts = results.flatMap(\.starts).sorted()
-        #endif
+        }
+        recordStarts = allStarts
     }
 
     /// The bucket of a word of two or more bytes in `copyWords`: its first two bytes.
     @inline(__always)
     private static func bucket(of word: UnsafeBufferPointer<UInt8>) -> Int { Int(word[0]) << 8 | Int(word[1]) }
 
-    /// One part's share of `copyWords`: its number of records, and (in debug builds)
-    /// their offsets. `@unchecked Sendable`: each part's worker alone writes it, and the
-    /// results are read after all of them finish.
+    /// One part's share of `copyWords`: its number of records. `@unchecked Sendable`: each
+    /// part's worker alone writes it, and the results are read after all of them finish.
     private final class CopiedPart: @unchecked Sendable {
         var words = 0
-        var starts: [UInt32] = []
     }
 
     /// Writes a record's header at `record`: the word's count (low, then high 32 bits) and
@@ -234,18 +249,14 @@ struct MergeTrainer {
             if count > 0 && word.count >= 2 { capacity += Self.headerSize + word.count }
         }
         var total = 0
-        #if DEBUG
         var starts: [UInt32] = []
-        #endif
         words = [UInt32](unsafeUninitializedCapacity: capacity) { buffer, initialized in
             var cursor = 0
             wordCounts.forEach { word, count in
                 guard count > 0, word.count >= 2 else { return }
                 let tokens = base.encode(word)
                 if tokens.count < 2 { return }  // one base token: no pair left
-                #if DEBUG
                 starts.append(UInt32(truncatingIfNeeded: cursor))
-                #endif
                 Self.writeHeader(buffer.baseAddress! + cursor, count: count, length: tokens.count)
                 for (offset, token) in tokens.enumerated() { buffer[cursor + Self.headerSize + offset] = token }
                 cursor += Self.headerSize + tokens.count
@@ -254,9 +265,7 @@ struct MergeTrainer {
             initialized = cursor
         }
         wordTotal = total
-        #if DEBUG
         recordStarts = starts
-        #endif
     }
 
     @inline(__always)
@@ -305,6 +314,9 @@ struct MergeTrainer {
         count >= threshold
             && (maxTokenLength == Int.max || vocabulary.length(left) + vocabulary.length(right) <= maxTokenLength)
     }
+
+    /// Pairs registered in all shards (tracked, or once tracked).
+    var registeredPairs: Int { shards.reduce(0) { $0 + $1.shard.counts.count } }
 
     /// The vocabulary learned so far.
     func result(specialTokens: [String]) -> TrainedVocabulary {
