@@ -34,7 +34,8 @@ import Testing
             learner.learn(mergeCount: 400)
             learner._checkInvariants()
             #expect(learner.vocabulary().merges == reference, "bound \(bound)")
-            #expect(learner._tracking.recounts == 1, "bound \(bound)")
+            // A recount lowers the bound 8-fold: one or more, down to the minimum frequency.
+            #expect(learner._tracking.recounts >= 1, "bound \(bound)")
         }
     }
 
@@ -67,7 +68,7 @@ import Testing
                         "pairs below \(bound) were registered")
             }
         }
-        #expect(tracked._tracking.recounts == 1)
+        #expect(tracked._tracking.recounts >= 1)
         #expect(tracked.vocabulary().merges == ReferenceTrainer.train(words: words, mergeCount: 120, minFrequency: 2))
     }
 
@@ -82,7 +83,7 @@ import Testing
             learner.learn(mergeCount: target)
             learner._checkInvariants()
             #expect(learner.vocabulary().merges == ReferenceTrainer.train(words: words, mergeCount: target, minFrequency: 2))
-            #expect(learner._tracking.recounts <= 1)
+            #expect(learner._tracking.recounts <= 3)
         }
     }
 

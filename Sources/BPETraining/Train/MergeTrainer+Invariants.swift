@@ -5,7 +5,9 @@ extension MergeTrainer {
     /// - in each shard, the pair map, counts and word lists agree on the registered pairs (one
     ///   id each), and every pair is registered in the shard its key falls to;
     /// - every pair counted at least `threshold` and `untrackedBelow` times that is not too
-    ///   long to merge is registered (tracked: `PairTracking`);
+    ///   long to merge is registered (tracked: `PairTracking`), and every such pair counted
+    ///   at least `threshold` times that is not is kept untracked in one shard, with a count
+    ///   at least its true one;
     /// - every registered pair's count equals its true count in the words now;
     /// - a registered pair whose word list is still kept lists, each once, every word that
     ///   holds it now;
@@ -76,12 +78,24 @@ extension MergeTrainer {
                 precondition(entry.count >= shard.counts[id], "heap entry of pair \(key) is below its true count")
             }
         }
-        // Every pair that may be merged and is counted `untrackedBelow` times or more is tracked.
-        for (key, truth) in trueCounts where registered[key] == nil && truth.count >= max(threshold, untrackedBelow) {
+        // Every pair that may be merged and is counted `untrackedBelow` times or more is
+        // tracked; one counted `threshold` times or more that is not is kept untracked, in its
+        // shard, with a count at least its true one.
+        var untracked: [UInt64: Int64] = [:]
+        for box in shards {
+            for (key, count) in zip(box.shard.untrackedKeys, box.shard.untrackedCounts) {
+                precondition(untracked.updateValue(count, forKey: key) == nil, "pair \(key) kept untracked twice")
+                precondition(registered[key] == nil, "pair \(key) kept untracked is registered")
+            }
+        }
+        for (key, truth) in trueCounts where registered[key] == nil && truth.count >= threshold {
             let left = UInt32(truncatingIfNeeded: key >> 32)
             let right = UInt32(truncatingIfNeeded: key)
-            precondition(maxTokenLength != Int.max && vocabulary.length(left) + vocabulary.length(right) > maxTokenLength,
+            if maxTokenLength != Int.max && vocabulary.length(left) + vocabulary.length(right) > maxTokenLength { continue }
+            precondition(truth.count < untrackedBelow,
                          "pair \(left),\(right) counted \(truth.count) times is not tracked (untracked below \(untrackedBelow))")
+            precondition((untracked[key] ?? 0) >= truth.count,
+                         "pair \(left),\(right) counted \(truth.count) times is not kept untracked with at least that count")
         }
         for (key, place) in registered {
             let shard = shards[place.shard].shard

@@ -103,10 +103,14 @@ extension MergeTrainer {
         var mergeCounts: [Int64]
         /// Every word's record start, for a recount.
         let recordStarts: [UInt32]
-        /// Each worker's part of a recount (`recount`), empty otherwise.
-        let untracked: [UntrackedPairs]
+        /// A recount's candidates, by shard, and each worker's count of them (`recount`);
+        /// empty otherwise.
+        let candidates: [RecountCandidates]
+        let counted: [CandidateCounts]
         /// Recounts in this call.
         var recounts = 0
+        /// How far a recount lowers the bound.
+        static let recountStep: Int64 = 8
         /// Separates the steps.
         let barrier: WorkerBarrier
         /// Every worker arrives once it has chosen (no wait): worker 0 waits for all before
@@ -138,7 +142,8 @@ extension MergeTrainer {
             self.untrackedBelow = untrackedBelow
             self.mergeCounts = mergeCounts
             self.recordStarts = recordStarts
-            untracked = scratches.map { _ in UntrackedPairs() }
+            candidates = shards.map { _ in RecountCandidates() }
+            counted = scratches.map { _ in CandidateCounts() }
             barrier = WorkerBarrier(threads: scratches.count)
             chosen = WorkerBarrier(threads: scratches.count)
         }
@@ -280,53 +285,55 @@ extension MergeTrainer {
             let maxTokenLength = self.maxTokenLength
             let vocabulary = self.vocabulary
             let box = shards[index]
-            box.shard.absorb(merged, changes: changes, vocabularySize: vocabularySize, threshold: threshold) {
-                left, right, count in
-                MergeTrainer.isLive(left, right, count: count, threshold: trackFrom, maxTokenLength: maxTokenLength,
+            box.shard.absorb(
+                merged, changes: changes, vocabularySize: vocabularySize, threshold: threshold, trackFrom: trackFrom
+            ) { left, right, count in
+                MergeTrainer.isLive(left, right, count: count, threshold: threshold, maxTokenLength: maxTokenLength,
                                     vocabulary: vocabulary)
             }
             box.publish()
         }
 
-        /// Tracks every pair again (all workers, between choices): each worker counts the
-        /// pairs no shard tracks in its share of the words (`MergeTrainer.countUntracked`);
-        /// then each registers those of its own shards that may be merged
-        /// (`PairShard.registerRecounted`) and publishes them. Afterwards every live pair is
-        /// tracked, and all new ones will be (`tracking` is `.every`).
-        /// - Complexity: O(total tokens / workers) expected, plus the pairs counted.
+        /// Tracks more pairs (all workers, between choices), once the best tracked pair is
+        /// below `untrackedBelow`: the untracked pairs that may reach `untrackedBelow /
+        /// recountStep` are recounted from the words, and those that do are registered (see
+        /// `RecountCandidates` for the steps). That is the new bound, for new pairs too (no
+        /// more predictions): should the best pair fall below it as well, the next recount
+        /// lowers it again, down to `threshold`, where every pair is tracked. (Registering
+        /// every pair at once took 2.7 s more and 580 MiB on mixed-1g's counts, most of them
+        /// pairs counted a few times.)
+        /// - Complexity: O(total tokens / workers) expected, plus the candidates' words.
         private func recount(worker: Int, records: UnsafeMutablePointer<UInt32>, pass: inout WorkerBarrier.Pass) {
             let threads = scratches.count
-            // Every worker has read the summits; nobody registers a pair until the next barrier.
+            // Read before worker 0 lowers it (below).
+            let lowered = max(threshold, untrackedBelow / Self.recountStep)
+            // Every worker has read the summits; each owner takes its shards' candidates.
             barrier.wait(&pass)
-            let lookups = shards.map { $0.shard.ids.lookup }
+            for shard in stride(from: worker, to: shards.count, by: threads) {
+                shards[shard].shard.takeUntracked(atLeast: lowered, into: candidates[shard])
+            }
+            barrier.wait(&pass)
             let words = recordStarts.count
             recordStarts.withUnsafeBufferPointer { starts in
                 let share = UnsafeBufferPointer(rebasing: starts[words * worker / threads ..< words * (worker + 1) / threads])
-                MergeTrainer.countUntracked(records: records, starts: share, lookups: lookups, into: untracked[worker])
+                MergeTrainer.countCandidates(records: records, starts: share, candidates: candidates, into: counted[worker])
             }
             barrier.wait(&pass)
-            let threshold = self.threshold
-            let maxTokenLength = self.maxTokenLength
-            let vocabulary = self.vocabulary
             for shard in stride(from: worker, to: shards.count, by: threads) {
-                shards[shard].shard.registerRecounted(untracked, shard: shard, shards: shards.count, threshold: threshold) {
-                    left, right, count in
-                    MergeTrainer.isLive(left, right, count: count, threshold: threshold, maxTokenLength: maxTokenLength,
-                                        vocabulary: vocabulary)
-                }
+                shards[shard].shard.registerRecounted(
+                    candidates[shard], counted: counted, shard: shard, bound: lowered, threshold: threshold)
                 shards[shard].publish()
             }
             if worker == 0 {
                 recounts += 1
-                tracking = .every
-                trackFrom = threshold
-                untrackedBelow = threshold
+                tracking = .below(lowered)
+                trackFrom = lowered
+                untrackedBelow = lowered
             }
             barrier.wait(&pass)
-            // Nobody reads the parts any more.
-            untracked[worker].keys = []
-            untracked[worker].counts = []
-            untracked[worker].lists = []
+            // Nobody reads the counts any more.
+            counted[worker].counts = []
+            counted[worker].lists = []
         }
     }
 }

@@ -33,7 +33,7 @@ struct MergeTrainer {
     private(set) var wordTotal = 0
     /// Where each word's record starts, in no particular order (records shrink in place as
     /// words merge, so they can no longer be walked by length): for a recount of the pairs
-    /// not tracked (`recountUntracked`) and for `_checkInvariants`. 4 bytes a word.
+    /// not tracked (the merge loop's `recount`) and for `_checkInvariants`. 4 bytes a word.
     private(set) var recordStarts: [UInt32] = []
 
     /// Live pairs, in one shard per worker (`PairShard`), by a hash of the pair.
@@ -64,11 +64,11 @@ struct MergeTrainer {
     /// New pairs created below this count are not tracked (never below `threshold`).
     var trackFrom: Int64
     /// Invariant: every live pair counted at least this many times is tracked. It is the
-    /// largest `trackFrom` since every pair was last tracked (at first, or after a recount).
+    /// largest `trackFrom` since the start or the last recount (which sets both).
     var untrackedBelow: Int64
     /// The count of each merge learned by this trainer, in order (not a base's merges).
     var mergeCounts: [Int64] = []
-    /// How many times untracked pairs were recounted (`recountUntracked`): at most once a run.
+    /// How many times untracked pairs were recounted (the merge loop's `recount`).
     var recounts = 0
     /// One per worker thread: where rewrites record their count changes.
     let scratches: [MergeScratch]

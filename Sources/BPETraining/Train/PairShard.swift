@@ -21,6 +21,11 @@ struct PairShard {
     var heap: PairHeap
     /// The live pairs kept out of the heap while their counts are below its floor.
     private(set) var deferred = DeferredPairs()
+    /// The live pairs not tracked (`PairTracking`): their keys, and their counts when last
+    /// counted (at least their true counts, which only fall). Not registered, so nothing
+    /// else knows them; a recount takes them out (`takeUntracked`).
+    var untrackedKeys: [UInt64] = []
+    var untrackedCounts: [Int64] = []
     // `registerCombined`'s tables, kept between merges so their memory is reused; owned by
     // the shard's box, which frees them (`deallocate`).
     /// Where each new pair (x, new) and (new, x) is among a merge's combined new pairs, at
@@ -142,9 +147,12 @@ struct PairShard {
     /// words (joined in scratch order) and pushed; and the top is settled. `isLive` says
     /// which pairs may ever be merged. The result is the same for any number of scratches.
     /// - Complexity: O(pairs changed in this shard + their words listed + log heap each).
+    ///
+    /// A live new pair counted fewer than `trackFrom` times is not registered but kept with
+    /// the untracked pairs (`untrackedKeys`).
     mutating func absorb(
         _ merged: Merged, changes: [MergeScratch.State.ShardChanges], vocabularySize: Int,
-        threshold: Int64, isLive: (UInt32, UInt32, Int64) -> Bool
+        threshold: Int64, trackFrom: Int64, isLive: (UInt32, UInt32, Int64) -> Bool
     ) {
         if merged.id >= 0 {
             _ = heap.popMax()
@@ -174,13 +182,25 @@ struct PairShard {
             for (index, pair) in newPairs.enumerated() {
                 prefetchSlots(of: newPairs, aheadOf: index)
                 guard isLive(pair.left, pair.right, pair.count) else { continue }
+                if pair.count < trackFrom {
+                    keepUntracked(pair.left, pair.right, count: pair.count)
+                    continue
+                }
                 register(pair.left, pair.right, count: pair.count)
                 words.append(share.words(of: pair))
             }
         } else if sharesWithNewPairs > 1 {
-            registerCombined(changes, newToken: merged.newToken, vocabularySize: vocabularySize, isLive: isLive)
+            registerCombined(
+                changes, newToken: merged.newToken, vocabularySize: vocabularySize, trackFrom: trackFrom, isLive: isLive)
         }
         settleTop(threshold: threshold)
+    }
+
+    /// Keeps a live pair untracked (see `untrackedKeys`).
+    @inline(__always)
+    private mutating func keepUntracked(_ left: UInt32, _ right: UInt32, count: Int64) {
+        untrackedKeys.append(MergeTrainer.key(left, right))
+        untrackedCounts.append(count)
     }
 
     /// Registering a new pair misses the cache in the pair map, so while `pairs[index]` is
@@ -205,7 +225,7 @@ struct PairShard {
     /// - Complexity: O(pairs seen + words listed).
     private mutating func registerCombined(
         _ changes: [MergeScratch.State.ShardChanges], newToken: UInt32, vocabularySize: Int,
-        isLive: (UInt32, UInt32, Int64) -> Bool
+        trackFrom: Int64, isLive: (UInt32, UInt32, Int64) -> Bool
     ) {
         if combinedPlaces.capacity < 2 * vocabularySize {
             combinedPlaces.grow(to: max(2 * vocabularySize, 2 * combinedPlaces.capacity), filling: -1)
@@ -243,6 +263,11 @@ struct PairShard {
             prefetchSlots(of: pairs, aheadOf: index)
             written.append(0)
             guard isLive(pair.left, pair.right, pair.count) else {
+                registered.append(-1)
+                continue
+            }
+            if pair.count < trackFrom {
+                keepUntracked(pair.left, pair.right, count: pair.count)
                 registered.append(-1)
                 continue
             }

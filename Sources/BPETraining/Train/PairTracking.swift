@@ -12,9 +12,10 @@ import Foundation
 ///
 /// The last count is not known in advance, so it is predicted from the counts merged so far
 /// (`bound`), with a wide margin; new pairs below the bound are not tracked. Should the best
-/// tracked pair ever fall below a bound used, untracked pairs might beat it, and they are
-/// recounted from the words (`MergeTrainer.recountUntracked`), after which every pair is
-/// tracked again. Either way the merges are exactly those of tracking every pair.
+/// tracked pair ever fall below a bound used, untracked pairs might beat it: they are
+/// recounted from the words and those above a bound 8 times lower are tracked (the merge
+/// loop's `recount`), which may happen again, down to tracking every pair. Either way the
+/// merges are exactly those of tracking every pair.
 package enum PairTracking: Sendable, Equatable {
     /// Every live pair, as the reference trainer does.
     case every
