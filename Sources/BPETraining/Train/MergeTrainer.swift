@@ -14,7 +14,9 @@ import Dispatch
 /// Why only live pairs: a pair's count only falls once the merge that created it is over (or
 /// once the initial count is done), because a merge creates pairs only with its new token.
 /// So a pair below `--min-frequency` then, or too long for `--max-token-length`, can never be
-/// chosen; it is never registered, and changes to its count are simply not recorded.
+/// chosen; it is never registered, and changes to its count are simply not recorded. Nor is
+/// a new pair below the tracking bound (`PairTracking`): it is only noted in its shard, and
+/// recounted should the best registered pair ever fall below the bound.
 ///
 /// Live pairs are kept in shards (`PairShard`), one per requested thread up to 16 (a worker
 /// owns one or, with fewer cores, several), each with its own pair map,
