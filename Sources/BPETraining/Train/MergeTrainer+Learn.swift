@@ -76,8 +76,8 @@ extension MergeTrainer {
     /// `@unchecked Sendable`: `learned`, `mergeCounts`, the tracking state and the vocabulary
     /// are written by worker 0 alone, in the rewrite step, after every worker is past its
     /// choice (`chosen`), or in a recount's last step; the other workers read the vocabulary
-    /// and `untrackedBelow` in the choose and absorb steps and `trackFrom` in the absorb,
-    /// each after a barrier.
+    /// in the choose and absorb steps, `untrackedBelow` in the choose step and `trackFrom`
+    /// in the absorb, each after a barrier.
     private final class Loop: @unchecked Sendable {
         let shards: [PairShardBox]
         let scratches: [MergeScratch]
@@ -93,7 +93,7 @@ extension MergeTrainer {
         let progress: ((Int) -> Void)?
         /// The merges learned in this call, appended by worker 0.
         var learned: [Merge] = []
-        /// Which new pairs are tracked; `.every` after a recount.
+        /// Which new pairs are tracked; `.below` the bound a recount set, after one.
         var tracking: PairTracking
         /// The merges of the trainer's run so far and to come (`PairTracking.bound`).
         let target: Int
