@@ -12,7 +12,8 @@
 /// instead took 2 s at one thread.
 final class RecountCandidates: @unchecked Sendable {
     var keys: [UInt64] = []
-    var map = PairMap()
+    /// Of one slot between recounts (a default map is 1.4 MiB, one per shard and loop).
+    var map = PairMap(minimumCapacity: 1)
 }
 
 /// One worker's count of every shard's candidates in its share of the words: by shard, then
@@ -28,7 +29,7 @@ extension PairShard {
     /// - Complexity: O(untracked pairs).
     mutating func takeUntracked(atLeast bound: Int64, into candidates: RecountCandidates) {
         candidates.keys = []
-        candidates.map = PairMap()
+        candidates.map = PairMap(minimumCapacity: untrackedCounts.reduce(0) { $0 + ($1 >= bound ? 1 : 0) })
         var keptKeys: [UInt64] = []
         var keptCounts: [Int64] = []
         for (key, count) in zip(untrackedKeys, untrackedCounts) {
@@ -64,7 +65,7 @@ extension PairShard {
             }
         }
         candidates.keys = []
-        candidates.map = PairMap()
+        candidates.map = PairMap(minimumCapacity: 1)
         settleTop(threshold: threshold)
     }
 }
