@@ -6,7 +6,7 @@ import PackageDescription
 //
 //   bpe (CLI)  →  BPE (umbrella: re-exports the public API)
 //                  ├─ BPETraining ─┐
-//                  ├─ BPEEncoding ─┼─→ BPEFormats ─→ BPECore ─→ CPCRE2, CCompression, CPrefetch, SystemPackage
+//                  ├─ BPEEncoding ─┼─→ BPEFormats ─→ BPECore ─→ CPCRE2, CCompression, CPrefetch, CMemoryRemap, SystemPackage
 //                  └───────────────┘
 /// `BPE_SANITIZE=1` builds without jemalloc: the sanitizers' allocators refuse to share the
 /// process with another malloc (`Scripts/sanitize` sets it).
@@ -38,6 +38,8 @@ let package = Package(
             providers: [.apt(["zlib1g-dev", "libzstd-dev"])]
         ),
         .target(name: "CPrefetch"),
+        // `mremap`, which Swift cannot call (it is variadic): big tables grow in place.
+        .target(name: "CMemoryRemap"),
         // Vectorised UTF-8 validation (AVX2 when the CPU has it), the read phase's fast path.
         .target(name: "CUTF8"),
         .target(
@@ -46,6 +48,7 @@ let package = Package(
                 "CPCRE2",
                 "CCompression",
                 "CPrefetch",
+                "CMemoryRemap",
                 "CUTF8",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]

@@ -44,6 +44,44 @@ import Testing
         #expect(seen == expected.filter { $0.value != 0 })
     }
 
+    /// Growth doubles the slots in place and moves each cluster's words (`grow()`): after
+    /// every growth, from 16 slots to 256 Ki (past 2 MiB, where the slots are a mapping that
+    /// `mremap` extends), every word is reachable from its home slot with its count, short and
+    /// long words alike, including words whose probe wrapped around the doubled table's end.
+    @Test func growingInPlaceKeepsEveryWordReachable() {
+        var generator = CorpusGenerator(seed: 29)
+        var deferred = 0
+        var growths = 0
+        for round in 0..<40 {
+            let table = WordCountTable(minimumCapacity: 2)
+            var expected: [[UInt8]: Int64] = [:]
+            // One table grows to 256 Ki slots; the others, to 64 to 1,024, grow often and
+            // wrap often.
+            let words = round == 0 ? 120_000 : 30 + generator.below(600)
+            var capacity = table.slotCapacity
+            for number in 0..<words {
+                let long = generator.below(10) == 0
+                let word = Array("w\(number)".utf8) + (long ? Array(repeating: UInt8(97 + number % 26), count: 20) : [])
+                let delta = Int64(1 + generator.below(5))
+                expected[word, default: 0] += delta
+                word.withUnsafeBufferPointer { table.add($0.baseAddress!, length: $0.count, delta: delta, readableEnd: $0.baseAddress! + $0.count) }
+                if table.slotCapacity != capacity {
+                    capacity = table.slotCapacity
+                    growths += 1
+                    if round > 0 || capacity >= 1 << 16 { table._checkInvariants() }
+                }
+            }
+            table._checkInvariants()
+            #expect(round > 0 || table.slotCapacity >= 1 << 18, "the first table passed 2 MiB of slots")
+            var seen: [[UInt8]: Int64] = [:]
+            table.forEach { word, count in seen[Array(word)] = count }
+            #expect(seen == expected)
+            deferred += table.deferredByGrowth
+        }
+        #expect(growths > 200)
+        #expect(deferred > 0, "some probe wrapped around the doubled table's end")
+    }
+
     /// Two big tables that hold mostly the same words (as the split workers' tables of one
     /// corpus do): their summed sizes would overflow 7/8 of the slots, their union does not, so
     /// the parallel merge counts the missing words first and merges in place, leaving the

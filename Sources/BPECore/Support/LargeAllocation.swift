@@ -1,3 +1,4 @@
+import CMemoryRemap
 import Glibc
 
 /// Memory for big hash tables, mapped directly and marked for transparent huge pages, so a
@@ -23,6 +24,32 @@ package enum LargeAllocation {
         let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: count)
         UnsafeMutableRawPointer(buffer.baseAddress!).initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
         return buffer
+    }
+
+    /// `buffer` (from `allocateZeroed`, which it replaces) made `count` values long: its
+    /// values are kept and the new ones have every byte zero. A mapped buffer grows with
+    /// `mremap`: its pages are neither copied nor written again, and the old and new memory
+    /// are never both held (growing a table this way peaks at its new size, not at one and a
+    /// half times it, and faults in only the new half).
+    /// - Complexity: O(new pages) for a mapped buffer; O(count) otherwise.
+    package static func reallocateZeroed<T>(
+        _ buffer: UnsafeMutableBufferPointer<T>, count: Int
+    ) -> UnsafeMutableBufferPointer<T> {
+        precondition(count >= buffer.count)
+        let oldBytes = buffer.count * MemoryLayout<T>.stride
+        let bytes = count * MemoryLayout<T>.stride
+        if oldBytes >= threshold, let base = buffer.baseAddress,
+            let moved = bpe_remap_grow(UnsafeMutableRawPointer(base), oldBytes, bytes)
+        {
+            adviseHugePages(moved, bytes: bytes)
+            return UnsafeMutableBufferPointer(start: moved.bindMemory(to: T.self, capacity: count), count: count)
+        }
+        let grown = allocateZeroed(T.self, count: count)
+        if let base = buffer.baseAddress {
+            UnsafeMutableRawPointer(grown.baseAddress!).copyMemory(from: UnsafeRawPointer(base), byteCount: oldBytes)
+        }
+        deallocate(buffer)
+        return grown
     }
 
     /// Marks the whole 2 MiB pages inside `bytes` bytes at `start` for transparent huge pages.

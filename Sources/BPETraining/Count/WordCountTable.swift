@@ -53,9 +53,13 @@ package final class WordCountTable: @unchecked Sendable {
     private var mask: Int
     /// Number of occupied slots (distinct words ever inserted, including zero totals).
     package private(set) var occupied = 0
-    private var arena: UnsafeMutablePointer<UInt8>
+    /// The bytes of the long words; it grows in place as the slots do (`LargeAllocation`).
+    private var arenaBuffer: UnsafeMutableBufferPointer<UInt8>
+    private var arena: UnsafeMutablePointer<UInt8> { arenaBuffer.baseAddress! }
     private var arenaUsed = 0
-    private var arenaCapacity: Int
+    /// Words the growths so far placed only after every cluster (their probe wrapped around
+    /// the doubled table's end): `grow()`'s rarest path, which the tests make sure they cover.
+    package private(set) var deferredByGrowth = 0
     /// An add of a new word grows the table past this many eighths occupied: 5, or 7 while
     /// `merge(_:threads:)` adds the words its workers left.
     private var growthEighths = 5
@@ -66,14 +70,13 @@ package final class WordCountTable: @unchecked Sendable {
         // All-zero bits are an empty slot (length 0).
         slots = LargeAllocation.allocateZeroed(Slot.self, count: capacity)
         mask = capacity - 1
-        arenaCapacity = 1 << 16
-        arena = .allocate(capacity: arenaCapacity)
+        arenaBuffer = LargeAllocation.allocateZeroed(UInt8.self, count: 1 << 16)
     }
 
     deinit {
         pending.deallocate()
         LargeAllocation.deallocate(slots)
-        arena.deallocate()
+        LargeAllocation.deallocate(arenaBuffer)
     }
 
     /// Adds `delta` to the count of the word `bytes[0..<length]` (`length` > 0).
@@ -445,14 +448,10 @@ package final class WordCountTable: @unchecked Sendable {
     }
 
     private func storeKey(_ bytes: UnsafePointer<UInt8>, length: Int) -> Int {
-        if arenaUsed + length > arenaCapacity {
-            var newCapacity = arenaCapacity * 2
+        if arenaUsed + length > arenaBuffer.count {
+            var newCapacity = arenaBuffer.count * 2
             while arenaUsed + length > newCapacity { newCapacity *= 2 }
-            let newArena = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-            newArena.update(from: arena, count: arenaUsed)
-            arena.deallocate()
-            arena = newArena
-            arenaCapacity = newCapacity
+            arenaBuffer = LargeAllocation.reallocateZeroed(arenaBuffer, count: newCapacity)
         }
         let offset = arenaUsed
         (arena + offset).update(from: bytes, count: length)
@@ -460,20 +459,65 @@ package final class WordCountTable: @unchecked Sendable {
         return offset
     }
 
+    /// Doubles the slots in place (`LargeAllocation.reallocateZeroed`: a mapped table's old
+    /// pages are kept, only the new half is faulted in, and the old and new arrays are never
+    /// held together) and moves each word to where the doubled table probes for it.
+    ///
+    /// The old slots are taken a cluster (a run of occupied slots) at a time, starting after
+    /// an empty one, and each cluster's words are placed again at once. A word whose home was
+    /// `h` now has home `h` or `h + old capacity`. One that stays in the lower half lands
+    /// inside its own cluster's slots (words homed in a cluster's last `k` slots were in
+    /// them) or past the old capacity, never in a cluster not yet taken; one that moves up
+    /// probes the upper half, which only holds words already placed. A probe that would wrap
+    /// from the last slot to the first is deferred until every cluster is placed. No word
+    /// already placed probes through a cluster taken later, so every word stays reachable.
+    /// - Complexity: O(capacity) expected, sequential in both halves.
     private func grow() {
-        let old = slots
-        let capacity = old.count * 2
-        // All-zero bits are an empty slot (length 0).
-        slots = LargeAllocation.allocateZeroed(Slot.self, count: capacity)
-        mask = capacity - 1
-        for slot in old where slot.length > 0 {
-            let hash = slot.length <= Self.inlineCapacity
-                ? Self.shortHash(slot.first, slot.second, length: slot.length) : slot.first
-            var index = Int(truncatingIfNeeded: hash) & mask
+        let oldCapacity = slots.count
+        slots = LargeAllocation.reallocateZeroed(slots, count: oldCapacity * 2)
+        mask = oldCapacity * 2 - 1
+        let oldMask = oldCapacity - 1
+        var start = 0
+        while slots[start].length > 0 { start += 1 }  // exists: at most 7/8 are occupied
+        var cluster: [Slot] = []
+        var deferred: [Slot] = []
+        var position = (start + 1) & oldMask
+        var seen = 1
+        while seen < oldCapacity {
+            guard slots[position].length > 0 else {
+                position = (position + 1) & oldMask
+                seen += 1
+                continue
+            }
+            cluster.removeAll(keepingCapacity: true)
+            // Ends at an empty slot: `start` at the latest, which nothing fills before the end.
+            while slots[position].length > 0 {
+                cluster.append(slots[position])
+                slots[position] = Slot(first: 0, second: 0, count: 0, length: 0)
+                position = (position + 1) & oldMask
+                seen += 1
+            }
+            for slot in cluster {
+                var index = Int(truncatingIfNeeded: Self.home(of: slot)) & mask
+                while slots[index].length > 0 {
+                    index += 1
+                    if index > mask { break }
+                }
+                if index > mask { deferred.append(slot) } else { slots[index] = slot }
+            }
+        }
+        deferredByGrowth += deferred.count
+        for slot in deferred {
+            var index = Int(truncatingIfNeeded: Self.home(of: slot)) & mask
             while slots[index].length > 0 { index = (index + 1) & mask }
             slots[index] = slot
         }
-        LargeAllocation.deallocate(old)
+    }
+
+    /// The hash a slot's word is probed by.
+    @inline(__always)
+    private static func home(of slot: Slot) -> UInt64 {
+        slot.length <= inlineCapacity ? shortHash(slot.first, slot.second, length: slot.length) : slot.first
     }
 
     /// Checks the table's invariant: the capacity is a power of two, at most 7/8 of the slots
