@@ -119,6 +119,13 @@ extension MergeTrainer {
         /// The next word of a merge's list to take, one counter for odd merges and one for
         /// even ones: worker 0 resets the other merge's counter while no one uses it.
         let nextWord = [AtomicCounter(), AtomicCounter()]
+        /// `shards`, `scratches` and `nextWord` without reference counting: both workers read
+        /// them every merge, and a retain and release of a shared object (one atomic write to
+        /// its header each) would move the header's cache line between the cores every time.
+        /// `self` holds every one of them for as long as these are used.
+        private let shardRefs: [Unmanaged<PairShardBox>]
+        private let scratchRefs: [Unmanaged<MergeScratch>]
+        private let nextWordRefs: [Unmanaged<AtomicCounter>]
 
         init(
             shards: [PairShardBox], scratches: [MergeScratch], vocabulary: TokenVocabulary, threshold: Int64,
@@ -146,14 +153,17 @@ extension MergeTrainer {
             counted = scratches.map { _ in CandidateCounts() }
             barrier = WorkerBarrier(threads: scratches.count)
             chosen = WorkerBarrier(threads: scratches.count)
+            shardRefs = shards.map { Unmanaged.passUnretained($0) }
+            scratchRefs = scratches.map { Unmanaged.passUnretained($0) }
+            nextWordRefs = nextWord.map { Unmanaged.passUnretained($0) }
         }
 
         /// The best of the shards' published tops, and its shard; nil when no shard has one.
         /// - Complexity: O(shards).
         private func bestTop() -> (shard: Int, summit: PairShardBox.Summit)? {
             var best: (shard: Int, summit: PairShardBox.Summit)?
-            for (index, box) in shards.enumerated() {
-                let summit = box.summit
+            for index in shardRefs.indices {
+                let summit = shardRefs[index]._withUnsafeGuaranteedRef { $0.summit }
                 guard let top = summit.top else { continue }
                 if best == nil || PairHeap.isBetter(top, best!.summit.top!, in: vocabulary) { best = (index, summit) }
             }
@@ -210,7 +220,7 @@ extension MergeTrainer {
                 // since worker 0 appends the token (and always the same one, so that only its
                 // scratch grows to the largest one-block merge's size).
                 let sole = blocks <= 1 || threads == 1 ? threads - 1 : nil
-                let nextWord = self.nextWord[sequence & 1]
+                let nextWord = nextWordRefs[sequence & 1]
                 if sole == nil || sole == worker {
                     scratch.state.reset(vocabularySize: Int(newToken) + 1, shards: shards.count)
                     var taken = false
@@ -224,11 +234,12 @@ extension MergeTrainer {
                         }
                         // Guided: a share of what is left, down to a block, so that a long list
                         // takes few turns at the shared counter and the last ones are small.
-                        var start = nextWord.value.load(ordering: .relaxed)
+                        var start = nextWord._withUnsafeGuaranteedRef { $0.value.load(ordering: .relaxed) }
                         while start < listed.count {
                             let size = max(blockWords, (listed.count - start) / (2 * threads))
-                            let (claimed, current) = nextWord.value.compareExchange(
-                                expected: start, desired: start + size, ordering: .relaxed)
+                            let (claimed, current) = nextWord._withUnsafeGuaranteedRef {
+                                $0.value.compareExchange(expected: start, desired: start + size, ordering: .relaxed)
+                            }
                             if claimed { return start..<min(listed.count, start + size) }
                             start = current
                         }
@@ -253,9 +264,11 @@ extension MergeTrainer {
                 for shard in stride(from: worker, to: shards.count, by: threads) {
                     changes.removeAll(keepingCapacity: true)
                     if let sole {
-                        changes.append(scratches[sole].state.changes(shard: shard))
+                        changes.append(scratchRefs[sole]._withUnsafeGuaranteedRef { $0.state.changes(shard: shard) })
                     } else {
-                        for rewriter in scratches { changes.append(rewriter.state.changes(shard: shard)) }
+                        for rewriter in scratchRefs {
+                            changes.append(rewriter._withUnsafeGuaranteedRef { $0.state.changes(shard: shard) })
+                        }
                     }
                     absorb(
                         into: shard, merged: PairShard.Merged(
@@ -267,7 +280,7 @@ extension MergeTrainer {
                 sequence += 1
                 if worker == 0 {
                     // The other merges' counter is idle until the barrier below.
-                    self.nextWord[sequence & 1].value.store(0, ordering: .relaxed)
+                    nextWordRefs[sequence & 1]._withUnsafeGuaranteedRef { $0.value.store(0, ordering: .relaxed) }
                     if let progress, count % 256 == 0 { progress(count) }
                 }
                 barrier.wait(&pass)
@@ -284,14 +297,15 @@ extension MergeTrainer {
             let trackFrom = self.trackFrom
             let maxTokenLength = self.maxTokenLength
             let vocabulary = self.vocabulary
-            let box = shards[index]
-            box.shard.absorb(
-                merged, changes: changes, vocabularySize: vocabularySize, threshold: threshold, trackFrom: trackFrom
-            ) { left, right, count in
-                MergeTrainer.isLive(left, right, count: count, threshold: threshold, maxTokenLength: maxTokenLength,
-                                    vocabulary: vocabulary)
+            shardRefs[index]._withUnsafeGuaranteedRef { box in
+                box.shard.absorb(
+                    merged, changes: changes, vocabularySize: vocabularySize, threshold: threshold, trackFrom: trackFrom
+                ) { left, right, count in
+                    MergeTrainer.isLive(left, right, count: count, threshold: threshold, maxTokenLength: maxTokenLength,
+                                        vocabulary: vocabulary)
+                }
+                box.publish()
             }
-            box.publish()
         }
 
         /// Tracks more pairs (all workers, between choices), once the best tracked pair is
