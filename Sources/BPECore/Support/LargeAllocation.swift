@@ -11,15 +11,20 @@ package enum LargeAllocation {
     /// pattern is the empty value; release it with `deallocate`. A fresh mapping is zero
     /// already, so a big table is not written twice (by `memset`, then by use), and its pages
     /// are touched only as they are used.
+    ///
+    /// Invariant: a buffer of at least `threshold` bytes is always a mapping of its own
+    /// (`deallocate` unmaps it and `reallocateZeroed` remaps it), never the ordinary
+    /// allocator's memory; a mapping that fails stops the process with a message, as an
+    /// allocation that fails does.
     package static func allocateZeroed<T>(_ type: T.Type, count: Int) -> UnsafeMutableBufferPointer<T> {
         let bytes = count * MemoryLayout<T>.stride
         if bytes >= threshold {
             let address = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
-            if let address, address != UnsafeMutableRawPointer(bitPattern: -1) {
-                _ = madvise(address, bytes, MADV_HUGEPAGE)
-                return UnsafeMutableBufferPointer(start: address.bindMemory(to: T.self, capacity: count), count: count)
+            guard let address, address != UnsafeMutableRawPointer(bitPattern: -1) else {
+                fatalError("out of memory: could not map \(bytes) bytes")
             }
-            // Out of address space: let the ordinary allocator report it its own way.
+            _ = madvise(address, bytes, MADV_HUGEPAGE)
+            return UnsafeMutableBufferPointer(start: address.bindMemory(to: T.self, capacity: count), count: count)
         }
         let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: count)
         UnsafeMutableRawPointer(buffer.baseAddress!).initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
