@@ -315,11 +315,7 @@ package final class WordCountTable: @unchecked Sendable {
         // Own words first: they are distinct, each goes to the first free slot of its probe.
         for result in results {
             for slot in result.deferredOwn {
-                let hash = slot.length <= Self.inlineCapacity
-                    ? Self.shortHash(slot.first, slot.second, length: slot.length) : slot.first
-                var index = Int(truncatingIfNeeded: hash) & mask
-                while slots[index].length > 0 { index = (index + 1) & mask }
-                slots[index] = slot
+                placeAbsent(slot)
                 occupied += 1
             }
         }
@@ -509,11 +505,16 @@ package final class WordCountTable: @unchecked Sendable {
             }
         }
         deferredByGrowth += deferred.count
-        for slot in deferred {
-            var index = Int(truncatingIfNeeded: Self.home(of: slot)) & mask
-            while slots[index].length > 0 { index = (index + 1) & mask }
-            slots[index] = slot
-        }
+        for slot in deferred { placeAbsent(slot) }
+    }
+
+    /// Puts `slot`, whose word the table does not hold, in the first free slot of its probe
+    /// (`occupied` is the caller's to count).
+    @inline(__always)
+    private func placeAbsent(_ slot: Slot) {
+        var index = Int(truncatingIfNeeded: Self.home(of: slot)) & mask
+        while slots[index].length > 0 { index = (index + 1) & mask }
+        slots[index] = slot
     }
 
     /// The hash a slot's word is probed by.
